@@ -1,0 +1,29 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Microsoft.Extensions.Hosting;
+
+public static class MigrationExtensions
+{
+    /// <summary>
+    /// Applies the context's EF Core migrations before the service takes requests. EF Core takes a database lock
+    /// while migrating, so several instances starting together apply each migration once.
+    /// </summary>
+    public static IServiceCollection AddMigration<TContext>(this IServiceCollection services) where TContext : DbContext =>
+        services.AddHostedService<MigrationHostedService<TContext>>();
+
+    private sealed class MigrationHostedService<TContext>(IServiceProvider services, ILogger<MigrationHostedService<TContext>> logger)
+        : IHostedService where TContext : DbContext
+    {
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            await using var scope = services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<TContext>();
+            logger.LogInformation("Applying pending migrations of {Context}", typeof(TContext).Name);
+            await db.Database.MigrateAsync(cancellationToken);
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

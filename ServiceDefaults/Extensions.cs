@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Platform.ServiceDefaults;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// What every service shares, in Aspire's shape: <c>AddServiceDefaults()</c> on the builder,
+/// <c>MapDefaultEndpoints()</c> on the app.
+/// </summary>
+public static class Extensions
+{
+    /// <summary>Telemetry, health and HTTP conventions, plus service discovery and resilience for outgoing calls.</summary>
+    public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.AddBasicServiceDefaults();
+
+        builder.Services.AddServiceDiscovery();
+        builder.Services.ConfigureHttpClientDefaults(http =>
+        {
+            http.AddStandardResilienceHandler();
+            http.AddServiceDiscovery();
+        });
+        return builder;
+    }
+
+    /// <summary>Telemetry, health and HTTP conventions only (no outgoing-call policies).</summary>
+    public static TBuilder AddBasicServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddSingleton(ServiceIdentity.From(builder));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.ConfigureOpenTelemetry();
+        builder.AddDefaultHealthChecks();
+        builder.AddHttpConventions();
+        builder.Services.AddOpenApi();
+        return builder;
+    }
+
+    /// <summary>Error handling, request metrics, <c>/health</c>, <c>/alive</c>, <c>/metrics</c> and the OpenAPI document.</summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        app.UseHttpConventions();
+        app.MapHealthEndpoints();
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapDefaultOpenApi();
+        return app;
+    }
+}

@@ -1,0 +1,65 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Platform.ServiceDefaults;
+
+namespace Microsoft.Extensions.Hosting;
+
+public static class MessagingExtensions
+{
+    /// <summary>Health check name of the broker: down means Degraded (still 200), never Unhealthy.</summary>
+    public const string BrokerCheckName = "messaging";
+
+    /// <summary>
+    /// MassTransit over RabbitMQ from <c>ConnectionStrings:{name}</c> (<c>amqp://user:pass@host:port/vhost</c>).
+    /// The bus connects in the background and keeps retrying, so a broker outage never blocks start-up.
+    /// Receive endpoints are named after the service, so each service gets its own copy of an event.
+    /// </summary>
+    public static TBuilder AddMessaging<TBuilder>(
+        this TBuilder builder, string connectionName, Action<IBusRegistrationConfigurator>? configure = null)
+        where TBuilder : IHostApplicationBuilder
+    {
+        if (builder.Configuration.GetConnectionString(connectionName) is not { Length: > 0 } connectionString)
+        {
+            builder.Services.AddHealthChecks().AddCheck(BrokerCheckName,
+                () => HealthCheckResult.Degraded($"No broker configured (ConnectionStrings__{connectionName}); events wait in the outbox."));
+            return builder;
+        }
+
+        var service = ServiceIdentity.From(builder);
+        var broker = new Uri(connectionString);
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(service.Name, includeNamespace: false));
+            bus.ConfigureHealthCheckOptions(o =>
+            {
+                o.Name = BrokerCheckName;
+                o.MinimalFailureStatus = HealthStatus.Degraded;
+            });
+            configure?.Invoke(bus);
+            bus.UsingRabbitMq((context, rabbit) =>
+            {
+                rabbit.Host(broker.Host, (ushort)(broker.IsDefaultPort ? 5672 : broker.Port), VirtualHost(broker), host =>
+                {
+                    var (user, password) = Credentials(broker);
+                    host.Username(user);
+                    host.Password(password);
+                });
+                rabbit.ConfigureEndpoints(context);
+            });
+        });
+        return builder;
+    }
+
+    private static string VirtualHost(Uri broker) =>
+        broker.AbsolutePath.Trim('/') is { Length: > 0 } vhost ? Uri.UnescapeDataString(vhost) : "/";
+
+    private static (string User, string Password) Credentials(Uri broker)
+    {
+        var parts = broker.UserInfo.Split(':', 2);
+        return parts.Length == 2 && parts[0].Length > 0
+            ? (Uri.UnescapeDataString(parts[0]), Uri.UnescapeDataString(parts[1]))
+            : ("guest", "guest");
+    }
+}

@@ -1,0 +1,15 @@
+using Identity.Api.Data;
+
+namespace Identity.Api;
+
+internal static class Extensions
+{
+    /// <summary>Everything the identity service depends on: its database, cache and messaging.</summary>
+    public static void AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddNpgsqlDbContext<IdentityDbContext>("identitydb");
+        builder.Services.AddMigration<IdentityDbContext>();
+        builder.AddRedisClient("cache");
+        builder.AddMessaging("messaging");
+    }
+}
