@@ -1,0 +1,27 @@
+# Shared by the benchmark scripts: free ports, waiting for HTTP, wrk runs, process memory.
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+wait_http() { # wait_http URL [seconds]
+  local deadline=$((SECONDS + ${2:-60}))
+  until curl -fsS -o /dev/null "$1" 2>/dev/null; do
+    [ $SECONDS -ge $deadline ] && { echo "timed out waiting for $1" >&2; return 1; }
+    sleep 0.2
+  done
+}
+
+# wrk_run LABEL URL -> prints "LABEL rps p50_ms p99_ms" using wrk's latency distribution.
+wrk_run() {
+  local out; out=$(wrk -t"${WRK_THREADS:-1}" -c"${WRK_CONNECTIONS:-50}" -d"${WRK_DURATION:-10s}" --latency "$2")
+  local rps p50 p99
+  rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
+  p50=$(awk '$1=="50%" {print $2}' <<<"$out")
+  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
+  echo "$1 $rps $(to_ms "$p50") $(to_ms "$p99")"
+}
+
+to_ms() { # wrk prints 512.00us, 1.23ms or 1.02s
+  awk -v v="$1" 'BEGIN { n=v+0; if (v ~ /us$/) n/=1000; else if (v ~ /ms$/) n=n; else if (v ~ /s$/) n*=1000; printf "%.2f", n }'
+}
+
+rss_mib() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status" 2>/dev/null || echo 0; }
