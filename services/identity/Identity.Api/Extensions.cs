@@ -9,7 +9,7 @@ internal static class Extensions
     {
         builder.AddNpgsqlDbContext<IdentityDbContext>("identitydb");
         builder.Services.AddMigration<IdentityDbContext>();
-        builder.AddRedisClient("cache");
+        builder.AddCaching("cache");
         builder.AddMessaging("messaging");
     }
 }

@@ -9,7 +9,7 @@ internal static class Extensions
     {
         builder.AddNpgsqlDbContext<PoolDbContext>("pooldb");
         builder.Services.AddMigration<PoolDbContext>();
-        builder.AddRedisClient("cache");
+        builder.AddCaching("cache");
         builder.AddMessaging("messaging");
     }
 }

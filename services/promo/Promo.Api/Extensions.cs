@@ -9,7 +9,7 @@ internal static class Extensions
     {
         builder.AddNpgsqlDbContext<PromoDbContext>("promodb");
         builder.Services.AddMigration<PromoDbContext>();
-        builder.AddRedisClient("cache");
+        builder.AddCaching("cache");
         builder.AddMessaging("messaging");
     }
 }

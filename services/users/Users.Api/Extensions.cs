@@ -9,7 +9,7 @@ internal static class Extensions
     {
         builder.AddNpgsqlDbContext<UsersDbContext>("usersdb");
         builder.Services.AddMigration<UsersDbContext>();
-        builder.AddRedisClient("cache");
+        builder.AddCaching("cache");
         builder.AddMessaging("messaging");
     }
 }
