@@ -68,6 +68,20 @@ public sealed class MemoryCacheProvider : ICacheProvider, IDisposable
         return new(deleted);
     }
 
+    /// <summary>Reads and removes the value in one step: of concurrent callers at most one gets it.</summary>
+    public ValueTask<string?> TakeAsync(string key)
+    {
+        var k = _prefix + key;
+        while (Live(k) is { } current)
+        {
+            if (Remove(k, current))
+            {
+                return new(current.Value);
+            }
+        }
+        return new((string?)null);
+    }
+
     public ValueTask<long> IncrementAsync(string key, long by = 1, TimeSpan? ttlIfNew = null)
     {
         var k = _prefix + key;

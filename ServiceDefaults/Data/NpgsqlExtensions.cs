@@ -2,7 +2,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
+using Platform.ServiceDefaults.Messaging;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -22,7 +24,9 @@ public static class NpgsqlExtensions
         var dataSource = new NpgsqlDataSourceBuilder(connectionString).EnableDynamicJson().Build();
         builder.Services.AddSingleton(dataSource);
 
-        builder.Services.AddDbContextPool<TContext>(options => ConfigureNpgsql(options, dataSource));
+        builder.Services.TryAddSingleton<OutboxSignal>();
+        builder.Services.AddDbContextPool<TContext>((sp, options) =>
+            ConfigureNpgsql(options, dataSource).AddInterceptors(sp.GetRequiredService<OutboxSignal>()));
         builder.Services.AddHealthChecks().AddDbContextCheck<TContext>(
             DatabaseCheckName,
             HealthStatus.Unhealthy,

@@ -1,11 +1,12 @@
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Platform.ServiceDefaults.Sessions;
 
 namespace Platform.ServiceDefaults.Data;
 
 /// <summary>
 /// Base of every service's DbContext: the tables the platform itself needs in each service database
-/// (outbox, inbox, audit log, Data Protection keys) beside the service's own.
+/// (outbox, inbox, audit log, sessions, Data Protection keys) beside the service's own.
 /// </summary>
 public abstract class PlatformDbContext(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
 {
@@ -13,6 +14,7 @@ public abstract class PlatformDbContext(DbContextOptions options) : DbContext(op
     public DbSet<InboxMessage> InboxMessages => Set<InboxMessage>();
     public DbSet<AuditLog> AuditLogs => Set<AuditLog>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<SessionEntry> Sessions => Set<SessionEntry>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -27,6 +29,12 @@ public abstract class PlatformDbContext(DbContextOptions options) : DbContext(op
         {
             e.HasKey(m => new { m.Consumer, m.MessageId });
             e.Property(m => m.Consumer).HasMaxLength(200);
+        });
+        modelBuilder.Entity<SessionEntry>(e =>
+        {
+            e.HasKey(x => x.Key);
+            e.Property(x => x.Key).HasMaxLength(200);
+            e.HasIndex(x => x.ExpiresAt);
         });
         modelBuilder.Entity<AuditLog>(e =>
         {

@@ -3,6 +3,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Data;
+using Platform.ServiceDefaults.Messaging;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -14,12 +16,15 @@ public static class MessagingExtensions
     /// <summary>
     /// MassTransit over RabbitMQ from <c>ConnectionStrings:{name}</c> (<c>amqp://user:pass@host:port/vhost</c>).
     /// The bus connects in the background and keeps retrying, so a broker outage never blocks start-up.
-    /// Receive endpoints are named after the service, so each service gets its own copy of an event.
+    /// Receive endpoints are named after the service, so each service gets its own copy of an event. Events are
+    /// written to the outbox of <typeparamref name="TContext"/> and published by the outbox dispatcher.
     /// </summary>
-    public static TBuilder AddMessaging<TBuilder>(
-        this TBuilder builder, string connectionName, Action<IBusRegistrationConfigurator>? configure = null)
-        where TBuilder : IHostApplicationBuilder
+    public static IHostApplicationBuilder AddMessaging<TContext>(
+        this IHostApplicationBuilder builder, string connectionName, Action<IBusRegistrationConfigurator>? configure = null)
+        where TContext : PlatformDbContext
     {
+        builder.Services.AddOptions<OutboxOptions>().BindConfiguration("Outbox");
+
         if (builder.Configuration.GetConnectionString(connectionName) is not { Length: > 0 } connectionString)
         {
             builder.Services.AddHealthChecks().AddCheck(BrokerCheckName,
@@ -46,9 +51,12 @@ public static class MessagingExtensions
                     host.Username(user);
                     host.Password(password);
                 });
+                // Transient failures are retried; the inbox makes the retried effect happen once.
+                rabbit.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(200)));
                 rabbit.ConfigureEndpoints(context);
             });
         });
+        builder.Services.AddHostedService<OutboxDispatcher<TContext>>();
         return builder;
     }
 

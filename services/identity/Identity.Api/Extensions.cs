@@ -9,7 +9,8 @@ internal static class Extensions
     {
         builder.AddNpgsqlDbContext<IdentityDbContext>("identitydb");
         builder.Services.AddMigration<IdentityDbContext>();
+        builder.AddDataProtectionKeys<IdentityDbContext>();
         builder.AddCaching("cache");
-        builder.AddMessaging("messaging");
+        builder.AddMessaging<IdentityDbContext>("messaging");
     }
 }

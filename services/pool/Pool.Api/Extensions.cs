@@ -9,7 +9,8 @@ internal static class Extensions
     {
         builder.AddNpgsqlDbContext<PoolDbContext>("pooldb");
         builder.Services.AddMigration<PoolDbContext>();
+        builder.AddDataProtectionKeys<PoolDbContext>();
         builder.AddCaching("cache");
-        builder.AddMessaging("messaging");
+        builder.AddMessaging<PoolDbContext>("messaging");
     }
 }

@@ -9,7 +9,8 @@ internal static class Extensions
     {
         builder.AddNpgsqlDbContext<PromoDbContext>("promodb");
         builder.Services.AddMigration<PromoDbContext>();
+        builder.AddDataProtectionKeys<PromoDbContext>();
         builder.AddCaching("cache");
-        builder.AddMessaging("messaging");
+        builder.AddMessaging<PromoDbContext>("messaging");
     }
 }

@@ -9,7 +9,8 @@ internal static class Extensions
     {
         builder.AddNpgsqlDbContext<UsersDbContext>("usersdb");
         builder.Services.AddMigration<UsersDbContext>();
+        builder.AddDataProtectionKeys<UsersDbContext>();
         builder.AddCaching("cache");
-        builder.AddMessaging("messaging");
+        builder.AddMessaging<UsersDbContext>("messaging");
     }
 }

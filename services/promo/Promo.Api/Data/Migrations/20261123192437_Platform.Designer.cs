@@ -5,14 +5,14 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
-using Users.Api.Data;
+using Promo.Api.Data;
 
 #nullable disable
 
-namespace Users.Api.Data.Migrations
+namespace Promo.Api.Data.Migrations
 {
-    [DbContext(typeof(UsersDbContext))]
-    [Migration("20261123190601_Platform")]
+    [DbContext(typeof(PromoDbContext))]
+    [Migration("20261123192437_Platform")]
     partial class Platform
     {
         /// <inheritdoc />
@@ -171,6 +171,31 @@ namespace Users.Api.Data.Migrations
                         .HasFilter("dispatched_at IS NULL");
 
                     b.ToTable("outbox_messages", (string)null);
+                });
+
+            modelBuilder.Entity("Platform.ServiceDefaults.Sessions.SessionEntry", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("key");
+
+                    b.Property<DateTimeOffset?>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("value");
+
+                    b.HasKey("Key")
+                        .HasName("pk_sessions");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_sessions_expires_at");
+
+                    b.ToTable("sessions", (string)null);
                 });
 #pragma warning restore 612, 618
         }

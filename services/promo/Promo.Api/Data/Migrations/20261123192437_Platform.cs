@@ -4,7 +4,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace Pool.Api.Data.Migrations
+namespace Promo.Api.Data.Migrations
 {
     /// <inheritdoc />
     public partial class Platform : Migration
@@ -77,6 +77,19 @@ namespace Pool.Api.Data.Migrations
                     table.PrimaryKey("pk_outbox_messages", x => x.id);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "sessions",
+                columns: table => new
+                {
+                    key = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    value = table.Column<string>(type: "text", nullable: false),
+                    expires_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_sessions", x => x.key);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "ix_audit_logs_at",
                 table: "audit_logs",
@@ -92,6 +105,11 @@ namespace Pool.Api.Data.Migrations
                 table: "outbox_messages",
                 column: "created_at",
                 filter: "dispatched_at IS NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_sessions_expires_at",
+                table: "sessions",
+                column: "expires_at");
         }
 
         /// <inheritdoc />
@@ -108,6 +126,9 @@ namespace Pool.Api.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "outbox_messages");
+
+            migrationBuilder.DropTable(
+                name: "sessions");
         }
     }
 }
