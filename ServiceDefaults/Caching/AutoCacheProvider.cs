@@ -24,6 +24,7 @@ public sealed partial class AutoCacheProvider : ICacheProvider, IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private volatile bool _onRedis;
     private int _probing;
+    private int _disposed;
 
     /// <param name="redis">Null when no Redis is configured.</param>
     /// <param name="fallBack">False for <c>Cache:Provider=redis</c>: failures reach the caller.</param>
@@ -84,11 +85,15 @@ public sealed partial class AutoCacheProvider : ICacheProvider, IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops the probe. Idempotent: the container holds this instance under two service types.</summary>
+    public ValueTask DisposeAsync()
     {
-        await _stopping.CancelAsync();
-        _memory.Dispose();
-        _stopping.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _stopping.Cancel();
+            _memory.Dispose();
+        }
+        return ValueTask.CompletedTask;
     }
 
     private async ValueTask<T> Try<T>(Func<ICacheProvider, ValueTask<T>> operation)

@@ -1,0 +1,103 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Platform.ServiceDefaults.Caching;
+
+namespace ServiceDefaults.Tests.Caching;
+
+/// <summary>Redis dies mid-flight and comes back: callers never see it (SPEC.md, "Better than the source").</summary>
+[Collection(ServersCollection.Name)]
+public sealed class AutoCacheFailoverTests(ServersFixture servers)
+{
+    [Fact]
+    public async Task Redis_killed_mid_flight_switches_to_memory_within_a_second_and_back_within_ten_seconds_of_its_return()
+    {
+        using var host = CacheHost(servers.RedisConnectionString);
+        var cache = host.Services.GetRequiredService<ICacheProvider>();
+        var health = host.Services.GetRequiredService<HealthCheckService>();
+        Assert.Equal("redis", cache.Active);
+
+        var errors = new ConcurrentQueue<Exception>();
+        long operations = 0;
+        using var stop = new CancellationTokenSource();
+        var workers = Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    await cache.SetAsync($"w{w}", "v", TimeSpan.FromMinutes(1));
+                    await cache.GetAsync($"w{w}");
+                    await cache.IncrementAsync($"n{w}");
+                    Interlocked.Increment(ref operations);
+                }
+                catch (Exception ex)
+                {
+                    errors.Enqueue(ex);
+                }
+            }
+        })).ToArray();
+        Assert.True(await Eventually.TrueAsync(() => Interlocked.Read(ref operations) > 100, TimeSpan.FromSeconds(10)));
+
+        var killed = Stopwatch.StartNew();
+        await servers.Redis.KillAsync();
+        Assert.True(await Eventually.TrueAsync(() => cache.Active == "memory", TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(10)),
+            $"still on {cache.Active} {killed.ElapsedMilliseconds} ms after Redis was killed");
+        var (status, active) = await CacheHealth(health);
+        Assert.Equal((HealthStatus.Degraded, "memory"), (status, active));
+
+        var during = Interlocked.Read(ref operations);
+        Assert.True(await Eventually.TrueAsync(() => Interlocked.Read(ref operations) > during + 100, TimeSpan.FromSeconds(10)),
+            "operations stopped while Redis was down");
+
+        await servers.Redis.StartAsync();
+        var restarted = Stopwatch.StartNew();
+        Assert.True(await Eventually.TrueAsync(() => cache.Active == "redis", TimeSpan.FromSeconds(10)),
+            $"still on memory {restarted.ElapsedMilliseconds} ms after Redis returned");
+        Assert.Equal((HealthStatus.Healthy, "redis"), await CacheHealth(health));
+
+        await stop.CancelAsync();
+        await Task.WhenAll(workers);
+        Assert.Empty(errors);
+    }
+
+    [Fact]
+    public async Task Without_redis_configured_the_memory_provider_serves_and_health_is_healthy()
+    {
+        using var host = CacheHost(connectionString: null);
+        var cache = host.Services.GetRequiredService<ICacheProvider>();
+        Assert.Equal("memory", cache.Active);
+        Assert.True(await cache.SetAsync("k", "v"));
+        Assert.Equal("v", await cache.GetAsync("k"));
+        var health = host.Services.GetRequiredService<HealthCheckService>();
+        Assert.Equal((HealthStatus.Healthy, "memory"), await CacheHealth(health));
+    }
+
+    [Fact]
+    public void Redis_mode_refuses_to_start_when_redis_is_not_reachable()
+    {
+        using var host = CacheHost("127.0.0.1:1,connectTimeout=300", provider: "redis");
+        var error = Assert.Throws<InvalidOperationException>(() => host.Services.GetRequiredService<ICacheProvider>());
+        Assert.Contains("not reachable", error.Message);
+    }
+
+    private static IHost CacheHost(string? connectionString, string provider = "auto")
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration["ConnectionStrings:cache"] = connectionString;
+        builder.Configuration["Cache:Provider"] = provider;
+        builder.Configuration["Cache:KeyPrefix"] = ServersFixture.Unique("failover") + ":";
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddCaching();
+        return builder.Build();
+    }
+
+    private static async Task<(HealthStatus, string)> CacheHealth(HealthCheckService health)
+    {
+        var report = await health.CheckHealthAsync(r => r.Name == "cache");
+        var entry = report.Entries["cache"];
+        return (entry.Status, (string)entry.Data["active"]);
+    }
+}
