@@ -1,0 +1,45 @@
+namespace Platform.Hosting;
+
+public static class ResourceBuilderExtensions
+{
+    /// <summary>Gives the process <c>ConnectionStrings__&lt;name&gt;</c> (nothing when the source is disabled).</summary>
+    public static IResourceBuilder<T> WithReference<T, TSource>(this IResourceBuilder<T> builder, IResourceBuilder<TSource> source)
+        where T : ExecutableResource
+        where TSource : Resource, IResourceWithConnectionString =>
+        builder.Reference(source.Resource, $"ConnectionStrings__{source.Resource.Name}", () => source.Resource.ConnectionString);
+
+    /// <summary>Gives the process <c>services__&lt;name&gt;__http__0</c>, the other project's URL.</summary>
+    public static IResourceBuilder<T> WithReference<T>(this IResourceBuilder<T> builder, IResourceBuilder<ExecutableResource> source)
+        where T : ExecutableResource =>
+        builder.Reference(source.Resource, $"services__{source.Resource.Name}__http__0", () => source.Resource.Url);
+
+    public static IResourceBuilder<T> WithEnvironment<T>(this IResourceBuilder<T> builder, string name, string value)
+        where T : ExecutableResource
+    {
+        builder.Resource.AddEnvironment(variables => variables[name] = value);
+        return builder;
+    }
+
+    /// <summary>Starts this resource only once the dependency is ready (running, healthy or disabled).</summary>
+    public static IResourceBuilder<T> WaitFor<T>(this IResourceBuilder<T> builder, IResourceBuilder<Resource> dependency)
+        where T : Resource
+    {
+        builder.Resource.AddWaitFor(dependency.Resource);
+        return builder;
+    }
+
+    // The value is read at each launch: ports and passwords are settled only when the app starts.
+    private static IResourceBuilder<T> Reference<T>(this IResourceBuilder<T> builder, Resource dependency, string variable, Func<string?> value)
+        where T : ExecutableResource
+    {
+        builder.Resource.AddReference(dependency);
+        builder.Resource.AddEnvironment(variables =>
+        {
+            if (value() is { } current)
+            {
+                variables[variable] = current;
+            }
+        });
+        return builder;
+    }
+}

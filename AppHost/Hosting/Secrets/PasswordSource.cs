@@ -1,0 +1,45 @@
+using System.Buffers.Text;
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Platform.Hosting.Secrets;
+
+/// <summary>
+/// Server passwords. Persistent data needs the same password on every run, so they are derived
+/// from a master key kept with the data; throwaway servers get fresh random ones.
+/// </summary>
+internal sealed class PasswordSource
+{
+    private readonly byte[]? masterKey;
+    private readonly ConcurrentDictionary<string, string> issued = new();
+
+    private PasswordSource(byte[]? masterKey) => this.masterKey = masterKey;
+
+    public static PasswordSource Random() => new(null);
+
+    /// <summary>Derives from <c>keys/master.key</c> under the data directory, creating it on first use.</summary>
+    public static PasswordSource Derived(string dataDirectory) => new(LoadOrCreateMasterKey(Path.Combine(dataDirectory, "keys")));
+
+    /// <summary>The password for a purpose such as <c>postgres:identitydb</c>; the same on every call.</summary>
+    public string Get(string purpose) => issued.GetOrAdd(purpose, p => Base64Url.EncodeToString(
+        masterKey is null ? RandomNumberGenerator.GetBytes(24) : HMACSHA256.HashData(masterKey, Encoding.UTF8.GetBytes(p))));
+
+    private static byte[] LoadOrCreateMasterKey(string directory)
+    {
+        var path = Path.Combine(directory, "master.key");
+        if (File.Exists(path))
+        {
+            return File.ReadAllBytes(path);
+        }
+
+        Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var key = RandomNumberGenerator.GetBytes(32);
+        using (var file = PrivateFile.Create(path, FileMode.CreateNew))
+        {
+            file.Write(key);
+        }
+
+        return key;
+    }
+}

@@ -1,0 +1,35 @@
+using Platform.Hosting;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+// Infrastructure: one PostgreSQL server with a database (and role) per service, optional Redis, RabbitMQ.
+var postgres = builder.AddPostgres("postgres");
+var identitydb = postgres.AddDatabase("identitydb");
+var usersdb = postgres.AddDatabase("usersdb");
+var pooldb = postgres.AddDatabase("pooldb");
+var promodb = postgres.AddDatabase("promodb");
+var cache = builder.AddRedis("cache");
+var messaging = builder.AddRabbitMQ("messaging");
+
+// Services: each reaches its own database, the cache and the broker.
+var identity = AddService("identity", "services/identity/Identity.Api", 5101, identitydb);
+var users = AddService("users", "services/users/Users.Api", 5102, usersdb);
+var pool = AddService("pool", "services/pool/Pool.Api", 5103, pooldb);
+var promo = AddService("promo", "services/promo/Promo.Api", 5104, promodb);
+
+// The gateway: the one external endpoint. It also consumes revocation events and caches introspection.
+builder.AddProject("gateway", "gateway/Gateway")
+       .WithHttpEndpoint(port: 5080, external: true)
+       .WithReference(identity).WaitFor(identity)
+       .WithReference(users).WaitFor(users)
+       .WithReference(pool).WaitFor(pool)
+       .WithReference(promo).WaitFor(promo)
+       .WithReference(cache).WithReference(messaging);
+
+builder.Build().Run();
+
+IResourceBuilder<ProjectResource> AddService(string name, string path, int port, IResourceBuilder<PostgresDatabaseResource> database) =>
+    builder.AddProject(name, path)
+           .WithHttpEndpoint(port: port)
+           .WithReference(database).WithReference(cache).WithReference(messaging)
+           .WaitFor(database).WaitFor(messaging);
