@@ -32,4 +32,5 @@ IResourceBuilder<ProjectResource> AddService(string name, string path, int port,
     builder.AddProject(name, path)
            .WithHttpEndpoint(port: port)
            .WithReference(database).WithReference(cache).WithReference(messaging)
+           .WithSecretKey("DataProtection__KeyEncryptionKey", $"kek:{name}")
            .WaitFor(database).WaitFor(messaging);

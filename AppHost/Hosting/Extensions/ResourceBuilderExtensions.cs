@@ -20,6 +20,18 @@ public static class ResourceBuilderExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Gives the process a 32-byte secret key (base64) in <paramref name="variable"/>: derived from the data
+    /// directory's master key, so it is stable across runs, and random for ephemeral apps.
+    /// </summary>
+    public static IResourceBuilder<T> WithSecretKey<T>(this IResourceBuilder<T> builder, string variable, string purpose)
+        where T : ExecutableResource
+    {
+        var context = builder.ApplicationBuilder.Context;
+        builder.Resource.AddEnvironment(variables => variables[variable] = context.Passwords.GetKey(purpose));
+        return builder;
+    }
+
     /// <summary>Starts this resource only once the dependency is ready (running, healthy or disabled).</summary>
     public static IResourceBuilder<T> WaitFor<T>(this IResourceBuilder<T> builder, IResourceBuilder<Resource> dependency)
         where T : Resource

@@ -1,10 +1,10 @@
 namespace Platform.Hosting.Processes;
 
 /// <summary>A process identified by pid and start time, so a recycled pid is never mistaken for it.</summary>
-internal readonly record struct ProcessId(int Pid, ulong StartTime);
+public readonly record struct ProcessId(int Pid, ulong StartTime);
 
 /// <summary>Reads the process table from /proc.</summary>
-internal static class ProcessTree
+public static class ProcessTree
 {
     /// <summary>The running process with this pid, if any.</summary>
     public static ProcessId? Find(int pid) => Read(pid)?.Id;

@@ -13,6 +13,7 @@ internal sealed class PasswordSource
 {
     private readonly byte[]? masterKey;
     private readonly ConcurrentDictionary<string, string> issued = new();
+    private readonly ConcurrentDictionary<string, string> keys = new();
 
     private PasswordSource(byte[]? masterKey) => this.masterKey = masterKey;
 
@@ -24,6 +25,10 @@ internal sealed class PasswordSource
     /// <summary>The password for a purpose such as <c>postgres:identitydb</c>; the same on every call.</summary>
     public string Get(string purpose) => issued.GetOrAdd(purpose, p => Base64Url.EncodeToString(
         masterKey is null ? RandomNumberGenerator.GetBytes(24) : HMACSHA256.HashData(masterKey, Encoding.UTF8.GetBytes(p))));
+
+    /// <summary>A 32-byte key for a purpose such as <c>kek:identity</c>, base64; the same on every call.</summary>
+    public string GetKey(string purpose) => keys.GetOrAdd(purpose, p => Convert.ToBase64String(
+        masterKey is null ? RandomNumberGenerator.GetBytes(32) : HMACSHA256.HashData(masterKey, Encoding.UTF8.GetBytes("key:" + p))));
 
     private static byte[] LoadOrCreateMasterKey(string directory)
     {

@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using Platform.Hosting;
 using Platform.Hosting.Processes;
-using Platform.Tests.Infrastructure;
 
 namespace Platform.Tests.Orchestration;
 

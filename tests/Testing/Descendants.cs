@@ -1,13 +1,13 @@
 using System.Runtime.InteropServices;
 using Platform.Hosting.Processes;
 
-namespace Platform.Tests.Infrastructure;
+namespace Platform.Testing;
 
 /// <summary>
 /// Every process this test process started, directly or not. The test process becomes a child
 /// subreaper, so daemons that detach (epmd) are re-parented to it and stay countable.
 /// </summary>
-internal static partial class Descendants
+public static partial class Descendants
 {
     private const int PrSetChildSubreaper = 36;
 

@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Reflection;
+using System.Text;
+
+namespace EndToEnd.Tests;
+
+/// <summary>
+/// The real AppHost executable, as <c>./run.sh</c> starts it, on free ports and a fresh data directory so that it
+/// never meets a running <c>./run.sh</c>. Its output is kept for failure messages.
+/// </summary>
+public sealed class AppHostProcess : IAsyncDisposable
+{
+    public static readonly string[] Services = ["identity", "users", "pool", "promo"];
+
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly string _dataDirectory;
+
+    private AppHostProcess(Process process, string dataDirectory, Dictionary<string, int> ports)
+    {
+        _process = process;
+        _dataDirectory = dataDirectory;
+        Ports = ports;
+        Gateway = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ports["gateway"]}"), Timeout = TimeSpan.FromSeconds(10) };
+    }
+
+    public Dictionary<string, int> Ports { get; }
+
+    public HttpClient Gateway { get; }
+
+    public int ProcessId => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public static AppHostProcess Start(params string[] extraArgs)
+    {
+        var names = new[] { "gateway", "postgres", "cache", "messaging" }.Concat(Services);
+        var ports = names.ToDictionary(n => n, _ => FreePort());
+        // Left for the AppHost to create, as it does .data: with folders its servers' users can reach.
+        var dataDirectory = Path.Combine(Path.GetTempPath(), $"platform-e2e-{Guid.NewGuid():N}");
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment = { ["NO_COLOR"] = "1" },
+        };
+        info.ArgumentList.Add(AppHostDll());
+        info.ArgumentList.Add("--data-dir");
+        info.ArgumentList.Add(dataDirectory);
+        foreach (var (name, port) in ports)
+        {
+            info.ArgumentList.Add($"--Ports:{name}={port}");
+        }
+        foreach (var arg in extraArgs)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        var host = new AppHostProcess(Process.Start(info)!, dataDirectory, ports);
+        host._process.OutputDataReceived += (_, e) => host.Append(e.Data);
+        host._process.ErrorDataReceived += (_, e) => host.Append(e.Data);
+        host._process.BeginOutputReadLine();
+        host._process.BeginErrorReadLine();
+        return host;
+    }
+
+    /// <summary>Polls the gateway's aggregated health until it answers 200.</summary>
+    public async Task WaitUntilHealthyAsync(TimeSpan timeout)
+    {
+        var healthy = await Eventually.TrueAsync(async () =>
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The AppHost exited with {_process.ExitCode}:\n{Output}");
+            }
+            try
+            {
+                using var response = await Gateway.GetAsync("/health");
+                return response.IsSuccessStatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, timeout, TimeSpan.FromMilliseconds(250));
+        Assert.True(healthy, $"The gateway was not healthy within {timeout}:\n{Output}");
+    }
+
+    /// <summary>Sends SIGTERM, as a service manager or <c>kill</c> would, and waits for the AppHost to exit.</summary>
+    public async Task TerminateAsync(TimeSpan timeout)
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString()]);
+        await kill.WaitForExitAsync();
+        using var wait = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(wait.Token);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            await TerminateAsync(TimeSpan.FromSeconds(60));
+        }
+        _process.Dispose();
+        Gateway.Dispose();
+        if (Directory.Exists(_dataDirectory))
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+
+    private static string AppHostDll()
+    {
+        var configuration = typeof(AppHostProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "aspire.sln")))
+        {
+            root = root.Parent ?? throw new InvalidOperationException("aspire.sln not found above the test folder.");
+        }
+        return Path.Combine(root.FullName, "AppHost", "bin", configuration, "net10.0", "AppHost.dll");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,77 @@
+using System.Net;
+using System.Text.Json;
+
+namespace EndToEnd.Tests;
+
+/// <summary>Through the gateway, as a client sees the platform that <c>./run.sh</c> starts.</summary>
+public sealed class GatewayTests(PlatformFixture platform) : IClassFixture<PlatformFixture>
+{
+    private HttpClient Gateway => platform.AppHost.Gateway;
+
+    [Fact]
+    public async Task Gateway_health_names_every_service_healthy_with_redis_as_the_active_cache()
+    {
+        using var health = await GetJsonAsync("/health", HttpStatusCode.OK);
+        var checks = health.RootElement.GetProperty("checks");
+        foreach (var service in AppHostProcess.Services)
+        {
+            var check = checks.GetProperty(service);
+            Assert.Equal("Healthy", check.GetProperty("status").GetString());
+            Assert.Equal("redis", check.GetProperty("data").GetProperty("cache").GetString());
+        }
+    }
+
+    [Theory]
+    [InlineData("identity", "Identity.Api")]
+    [InlineData("users", "Users.Api")]
+    [InlineData("pool", "Pool.Api")]
+    [InlineData("promo", "Promo.Api")]
+    public async Task Each_route_reaches_its_own_service(string service, string title)
+    {
+        using var document = await GetJsonAsync($"/api/{service}/openapi/v1.json", HttpStatusCode.OK);
+        Assert.StartsWith(title, document.RootElement.GetProperty("info").GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task An_unknown_path_is_a_404_problem_and_internal_endpoints_are_not_routed()
+    {
+        using var unknown = await GetJsonAsync("/api/nowhere/thing", HttpStatusCode.NotFound);
+        Assert.Equal("not_found", unknown.RootElement.GetProperty("code").GetString());
+        using var response = await Gateway.GetAsync("/internal/db-status");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Services_count_api_requests_by_route_pattern_not_raw_path()
+    {
+        using (await Gateway.GetAsync("/api/pool/openapi/v1.json"))
+        {
+        }
+        using var metrics = new HttpClient();
+        var text = await metrics.GetStringAsync($"http://127.0.0.1:{platform.AppHost.Ports["pool"]}/metrics");
+        var line = text.Split('\n').FirstOrDefault(l => l.StartsWith("admin_api_requests_total{", StringComparison.Ordinal)
+            && l.Contains("path=\"/api/pool/openapi/{documentName}.json\"") && l.Contains("status=\"200\""));
+        Assert.NotNull(line);
+        Assert.Contains("method=\"GET\"", line);
+        Assert.Contains("domain=\"unknown\"", line);
+    }
+
+    [Fact]
+    public async Task The_gateway_and_every_service_expose_prometheus_metrics()
+    {
+        using var client = new HttpClient();
+        foreach (var name in AppHostProcess.Services.Append("gateway"))
+        {
+            var text = await client.GetStringAsync($"http://127.0.0.1:{platform.AppHost.Ports[name]}/metrics");
+            Assert.Contains($"service_name=\"{name}\"", text);
+        }
+    }
+
+    private async Task<JsonDocument> GetJsonAsync(string path, HttpStatusCode expected)
+    {
+        using var response = await Gateway.GetAsync(path);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"{path}: {(int)response.StatusCode} {body}");
+        return JsonDocument.Parse(body);
+    }
+}
