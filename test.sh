@@ -12,7 +12,7 @@ dotnet build aspire.sln -c Release -v quiet -nologo -clp:ErrorsOnly || { echo "0
 results=$(mktemp -d)
 status=0
 # One project at a time: each starts its own servers, and the machine has two cores.
-for project in tests/*/*.csproj; do
+for project in tests/*.Tests/*.csproj; do
   name=$(basename "$project" .csproj)
   echo "== $name"
   dotnet test "$project" -c Release --no-build --nologo \

@@ -49,11 +49,15 @@ public sealed class RedisTests(ServersFixture servers)
     public async Task Killed_redis_is_reported_failed_and_starts_again()
     {
         await redis.KillAsync();
-
-        Assert.Equal(ResourceState.Failed, redis.State);
-        Assert.True(FreePort.IsFree(redis.Port));
-
-        await redis.StartAsync();
+        try
+        {
+            Assert.Equal(ResourceState.Failed, redis.State);
+            Assert.True(await Eventually.TrueAsync(() => FreePort.IsFree(redis.Port), TimeSpan.FromSeconds(10)));
+        }
+        finally
+        {
+            await redis.StartAsync();
+        }
 
         Assert.Equal(ResourceState.Running, redis.State);
         Assert.Equal(["+OK", "+PONG"], await RedisWire.SendAsync(redis.Port, ["AUTH", Password], ["PING"]));
