@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.ServiceDefaults.Http;
 
@@ -36,7 +37,11 @@ public static class HttpConventionsExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseMiddleware<ApiRequestMetricsMiddleware>();
+        // The gateway turns this off: its routes are catch-alls, and each service counts by its own route patterns.
+        if (app.Configuration.GetValue("ApiRequestMetrics:Enabled", true))
+        {
+            app.UseMiddleware<ApiRequestMetricsMiddleware>();
+        }
         return app;
     }
 }
