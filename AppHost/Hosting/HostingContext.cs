@@ -37,6 +37,9 @@ internal sealed class HostingContext
 
     /// <summary><c>Ports:&lt;name&gt;</c> from configuration, else a free port in ephemeral mode or when
     /// there is no preferred one, else the preferred port.</summary>
+    /// <summary>True when no configuration fixes the resource's port and the AppHost picks a free one.</summary>
+    public bool ChoosesPortFor(string name) => Ephemeral && Configuration.GetValue<int?>($"Ports:{name}") is null;
+
     public int ResolvePort(string name, int? preferred) =>
         Configuration.GetValue<int?>($"Ports:{name}") ?? (Ephemeral || preferred is null ? FreePort.Next() : preferred.Value);
 

@@ -13,18 +13,20 @@ public abstract class ServerResource : Resource, IResourceWithConnectionString
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
     private readonly SemaphoreSlim gate = new(1, 1);
-    private readonly Lazy<int> port;
+    private readonly int defaultPort;
+    private int? port;
+    private bool started;
     private volatile ChildProcess? process;
 
     private protected ServerResource(string name, int defaultPort, HostingContext context)
         : base(name)
     {
         Context = context;
-        port = new(() => context.ResolvePort(name, defaultPort));
+        this.defaultPort = defaultPort;
     }
 
     /// <summary>The loopback port; the same across <see cref="StopAsync"/> and <see cref="StartAsync"/>.</summary>
-    public int Port => port.Value;
+    public int Port => port ??= Context.ResolvePort(Name, defaultPort);
 
     /// <summary>Given by configuration: used as is, never started or stopped by the AppHost.</summary>
     public bool IsExternal => ExternalConnectionString is not null;
@@ -80,6 +82,12 @@ public abstract class ServerResource : Resource, IResourceWithConnectionString
             }
 
             await PrepareAsync(cancellationToken);
+            if (!started && !FreePort.IsFree(Port) && Context.ChoosesPortFor(Name))
+            {
+                // A port picked freely can be taken before first use (outgoing connections draw from the same
+                // range): pick again. After the first start the port stays, since clients know it.
+                port = FreePort.Next();
+            }
             if (!FreePort.IsFree(Port))
             {
                 throw new InvalidOperationException($"port {Port} is in use; set Ports:{Name} to choose another.");
@@ -88,6 +96,7 @@ public abstract class ServerResource : Resource, IResourceWithConnectionString
             var launched = process = Context.Launch(Name, CreateProcessSpec());
             await PollUntilAnsweringAsync(launched, cancellationToken);
             await OnReadyAsync(cancellationToken);
+            started = true;
             SetState(ResourceState.Running);
             _ = ReportUnexpectedExitAsync(launched);
         }

@@ -1,0 +1,50 @@
+using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace ServiceDefaults.Tests.Caching;
+
+/// <summary>Read-through caching: memory L1 in each instance, Redis L2 shared between instances when present.</summary>
+[Collection(ServersCollection.Name)]
+public sealed class HybridCacheTests(ServersFixture servers)
+{
+    [Fact]
+    public async Task A_value_loaded_by_one_instance_is_served_to_another_from_redis_without_loading_again()
+    {
+        var key = ServersFixture.Unique("config");
+        using var first = CacheHost(servers.RedisConnectionString);
+        using var second = CacheHost(servers.RedisConnectionString);
+        var loads = 0;
+
+        var a = await first.Services.GetRequiredService<HybridCache>().GetOrCreateAsync(key, _ => new ValueTask<string>($"loaded {++loads}"));
+        var b = await second.Services.GetRequiredService<HybridCache>().GetOrCreateAsync(key, _ => new ValueTask<string>($"loaded {++loads}"));
+
+        Assert.Equal("loaded 1", a);
+        Assert.Equal("loaded 1", b);
+        Assert.Equal(1, loads);
+    }
+
+    [Fact]
+    public async Task Without_redis_each_instance_caches_in_memory()
+    {
+        var key = ServersFixture.Unique("config");
+        using var host = CacheHost(connectionString: null);
+        var cache = host.Services.GetRequiredService<HybridCache>();
+        var loads = 0;
+
+        await cache.GetOrCreateAsync(key, _ => new ValueTask<int>(++loads));
+        var again = await cache.GetOrCreateAsync(key, _ => new ValueTask<int>(++loads));
+
+        Assert.Equal(1, again);
+        Assert.Equal(1, loads);
+    }
+
+    private static IHost CacheHost(string? connectionString)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration["ConnectionStrings:cache"] = connectionString;
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddCaching();
+        return builder.Build();
+    }
+}
