@@ -5,8 +5,8 @@ using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
-using Platform.ServiceDefaults;
 using OpenTelemetry.Trace;
+using Platform.ServiceDefaults;
 
 namespace Microsoft.Extensions.Hosting;
 
