@@ -95,6 +95,8 @@ public sealed class RabbitMQServerResource : ServerResource
         ["HOME"] = Folder,
         ["RABBITMQ_NODENAME"] = nodeName,
         ["ERL_EPMD_PORT"] = epmdPort.Value.ToString(),
+        // epmd listens on every interface unless told otherwise; our servers bind to loopback only.
+        ["ERL_EPMD_ADDRESS"] = "127.0.0.1",
     };
 
     private async Task ControlAsync(IReadOnlyList<string> args, CancellationToken cancellationToken)
