@@ -3,6 +3,9 @@
 # Packages are installed with apt-get when we are root (or have passwordless sudo) and
 # INSTALL_PACKAGES is not 0.
 
+# rabbitmq-server lives in /usr/sbin, which a non-login shell's PATH may lack; the AppHost finds servers on PATH.
+case ":$PATH:" in *:/usr/sbin:*) ;; *) export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin" ;; esac
+
 as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; elif sudo -n true 2>/dev/null; then sudo -n "$@"; else return 1; fi
 }
