@@ -25,6 +25,10 @@ count() { cat "$results"/*.trx 2>/dev/null | grep -o "<Counters [^>]*" | grep -o
 passed=$(count passed)
 failed=$(( $(count failed) + $(ls "$results"/*.crashed 2>/dev/null | wc -l) ))
 [ "$failed" -gt 0 ] && status=1
+# Name every failed test once more at the end, where a truncated log still shows it.
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] && grep -o '<UnitTestResult [^>]*outcome="Failed"' "$trx" | grep -o 'testName="[^"]*"' | sed 's/^/FAILED: /'
+done
 rm -rf "$results"
 echo "$passed passed, $failed failed"
 exit $status

@@ -2,6 +2,9 @@ using Platform.Hosting;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
+// The key pair of the gateway's internal JWTs (kept under .data/keys): the gateway signs, services verify.
+const string InternalSigningKey = "gateway-signing";
+
 // Infrastructure: one PostgreSQL server with a database (and role) per service, optional Redis, RabbitMQ.
 var postgres = builder.AddPostgres("postgres");
 var identitydb = postgres.AddDatabase("identitydb");
@@ -12,14 +15,23 @@ var cache = builder.AddRedis("cache");
 var messaging = builder.AddRabbitMQ("messaging");
 
 // Services: each reaches its own database, the cache and the broker.
-var identity = AddService("identity", "services/identity/Identity.Api", 5101, identitydb);
+var identity = AddService("identity", "services/identity/Identity.Api", 5101, identitydb)
+    .WithSecretKey("Identity__SecretKey", "identity-secret");
+if (builder.Configuration["Environment"] is null or "Development")
+{
+    // Development: codes can be read back at /api/identity/dev/outbox, and this address is an administrator.
+    identity.WithEnvironment("Identity__DevOutbox", "true").WithEnvironment("Identity__Admins__0", "admin@example.test");
+}
+
 var users = AddService("users", "services/users/Users.Api", 5102, usersdb);
 var pool = AddService("pool", "services/pool/Pool.Api", 5103, pooldb);
 var promo = AddService("promo", "services/promo/Promo.Api", 5104, promodb);
 
-// The gateway: the one external endpoint. It also consumes revocation events and caches introspection.
+// The gateway: the one external endpoint. It resolves credentials through identity, caches the answers (dropping
+// them on revocation events) and forwards an internal ES256 JWT signed with a key only it holds.
 builder.AddProject("gateway", "gateway/Gateway")
        .WithHttpEndpoint(port: 5080, external: true)
+       .WithSigningKey("InternalAuth__SigningKey", InternalSigningKey)
        .WithReference(identity).WaitFor(identity)
        .WithReference(users).WaitFor(users)
        .WithReference(pool).WaitFor(pool)
@@ -33,4 +45,5 @@ IResourceBuilder<ProjectResource> AddService(string name, string path, int port,
            .WithHttpEndpoint(port: port)
            .WithReference(database).WithReference(cache).WithReference(messaging)
            .WithSecretKey("DataProtection__KeyEncryptionKey", $"kek:{name}")
+           .WithVerificationKey("InternalAuth__PublicKey", InternalSigningKey)
            .WaitFor(database).WaitFor(messaging);

@@ -41,7 +41,7 @@ public static class Extensions
     {
         app.UseHttpConventions();
         app.MapHealthEndpoints();
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
         app.MapDefaultOpenApi();
         return app;
     }

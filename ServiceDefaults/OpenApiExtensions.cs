@@ -14,10 +14,10 @@ public static class OpenApiExtensions
     public static WebApplication MapDefaultOpenApi(this WebApplication app)
     {
         var prefix = app.Services.GetRequiredService<ServiceIdentity>().ApiPrefix;
-        app.MapOpenApi(prefix + "/openapi/{documentName}.json");
+        app.MapOpenApi(prefix + "/openapi/{documentName}.json").AllowAnonymous();
         if (app.Environment.IsDevelopment())
         {
-            app.MapScalarApiReference(prefix + "/scalar", o => o.WithOpenApiRoutePattern(prefix + "/openapi/{documentName}.json"));
+            app.MapScalarApiReference(prefix + "/scalar", o => o.WithOpenApiRoutePattern(prefix + "/openapi/{documentName}.json")).AllowAnonymous();
         }
         return app;
     }

@@ -24,12 +24,25 @@ public static class MessagingExtensions
         where TContext : PlatformDbContext
     {
         builder.Services.AddOptions<OutboxOptions>().BindConfiguration("Outbox");
+        if (builder.AddMessaging(connectionName, configure))
+        {
+            builder.Services.AddHostedService<OutboxDispatcher<TContext>>();
+        }
+        return builder;
+    }
 
+    /// <summary>
+    /// The bus alone, for a process without a database (the gateway): it consumes events but publishes none.
+    /// Returns false when no broker is configured.
+    /// </summary>
+    public static bool AddMessaging(
+        this IHostApplicationBuilder builder, string connectionName, Action<IBusRegistrationConfigurator>? configure = null)
+    {
         if (builder.Configuration.GetConnectionString(connectionName) is not { Length: > 0 } connectionString)
         {
             builder.Services.AddHealthChecks().AddCheck(BrokerCheckName,
-                () => HealthCheckResult.Degraded($"No broker configured (ConnectionStrings__{connectionName}); events wait in the outbox."));
-            return builder;
+                () => HealthCheckResult.Degraded($"No broker configured (ConnectionStrings__{connectionName})."));
+            return false;
         }
 
         var service = ServiceIdentity.From(builder);
@@ -56,8 +69,7 @@ public static class MessagingExtensions
                 rabbit.ConfigureEndpoints(context);
             });
         });
-        builder.Services.AddHostedService<OutboxDispatcher<TContext>>();
-        return builder;
+        return true;
     }
 
     private static string VirtualHost(Uri broker) =>

@@ -1,5 +1,8 @@
+using Gateway.Auth;
 using Gateway.Health;
+using Gateway.RateLimiting;
 using Gateway.Routing;
+using Platform.ServiceDefaults.Auth;
 
 namespace Gateway;
 
@@ -11,7 +14,43 @@ internal static class Extensions
     public static void AddGatewayServices(this IHostApplicationBuilder builder)
     {
         builder.Configuration.AddServiceDestinations(Services);
-        builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
+        var issuer = builder.AddInternalTokenIssuer();
+        builder.Services.AddReverseProxy()
+            .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
+            .AddTransforms(transforms => transforms.AddInternalToken(issuer));
         builder.AddServiceHealthChecks(Services);
+
+        builder.Services.AddSingleton<CallerCache>();
+        builder.Services.AddSingleton<AnonymousRoutes>();
+        builder.Services.AddHttpClient<IntrospectionClient>(http => http.BaseAddress = new("http://identity"));
+        builder.Services.AddGatewayRateLimits(builder.Configuration);
+        // Each instance hears every revocation on its own temporary queue.
+        builder.AddMessaging("messaging", bus => bus.AddConsumer<RevocationConsumer>()
+            .Endpoint(e =>
+            {
+                e.Name = "gateway-revocations";
+                e.InstanceId = "-" + Guid.NewGuid().ToString("N")[..12];
+                e.Temporary = true;
+            }));
+    }
+
+    /// <summary>The gateway's private ES256 key (<c>InternalAuth:SigningKey</c>, PKCS#8 base64), injected by the AppHost.</summary>
+    private static InternalTokenIssuer AddInternalTokenIssuer(this IHostApplicationBuilder builder)
+    {
+        var key = builder.Configuration["InternalAuth:SigningKey"];
+        if (string.IsNullOrWhiteSpace(key))
+        {
+            throw new InvalidOperationException("InternalAuth:SigningKey (the gateway's ES256 private key, PKCS#8 base64) is not configured; the AppHost injects it.");
+        }
+        var issuer = InternalTokenIssuer.FromBase64(key, TimeProvider.System);
+        builder.Services.AddSingleton(issuer);
+        return issuer;
+    }
+
+    public static WebApplication UseGatewayAuthentication(this WebApplication app)
+    {
+        app.UseMiddleware<GatewayAuthentication>();
+        app.UseRateLimiter();
+        return app;
     }
 }

@@ -8,6 +8,7 @@ builder.AddGatewayServices();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.UseGatewayAuthentication();
 app.MapReverseProxy();
 
 app.Run();

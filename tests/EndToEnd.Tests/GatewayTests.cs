@@ -67,6 +67,35 @@ public sealed class GatewayTests(PlatformFixture platform) : IClassFixture<Platf
         }
     }
 
+    [Fact]
+    public async Task The_development_admin_signs_in_with_a_code_from_the_outbox_and_holds_the_admin_role()
+    {
+        const string admin = "admin@example.test";
+        using (var sent = await Gateway.PostAsync("/api/identity/codes", Json(new { channel = "email", target = admin })))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
+        }
+        using var outbox = await GetJsonAsync($"/api/identity/dev/outbox?target={admin}", HttpStatusCode.OK);
+        var code = outbox.RootElement[0].GetProperty("code").GetString();
+
+        using var signIn = await Gateway.PostAsync("/api/identity/sign-in", Json(new { channel = "email", target = admin, code }));
+        Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
+        using var session = JsonDocument.Parse(await signIn.Content.ReadAsStringAsync());
+        var token = session.RootElement.GetProperty("accessToken").GetString();
+
+        using var me = new HttpRequestMessage(HttpMethod.Get, "/api/identity/me");
+        me.Headers.Authorization = new("Bearer", token);
+        using var response = await Gateway.SendAsync(me);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var user = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Contains(user.RootElement.GetProperty("roles").EnumerateArray(), r => r.GetString() == "admin");
+
+        using var anonymous = await Gateway.GetAsync("/api/identity/me");
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+    }
+
+    private static StringContent Json(object body) => new(JsonSerializer.Serialize(body), System.Text.Encoding.UTF8, "application/json");
+
     private async Task<JsonDocument> GetJsonAsync(string path, HttpStatusCode expected)
     {
         using var response = await Gateway.GetAsync(path);

@@ -32,6 +32,27 @@ public static class ResourceBuilderExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Gives the process the private half of an ES256 key pair (PKCS#8 DER, base64) in <paramref name="variable"/>: only the
+    /// resource that signs (the gateway) should get it.
+    /// </summary>
+    public static IResourceBuilder<T> WithSigningKey<T>(this IResourceBuilder<T> builder, string variable, string purpose)
+        where T : ExecutableResource
+    {
+        var context = builder.ApplicationBuilder.Context;
+        builder.Resource.AddEnvironment(variables => variables[variable] = Convert.ToBase64String(context.Passwords.GetSigningKey(purpose).ExportPkcs8PrivateKey()));
+        return builder;
+    }
+
+    /// <summary>Gives the process the public half of the key pair (SubjectPublicKeyInfo DER, base64) in <paramref name="variable"/>, to verify signatures.</summary>
+    public static IResourceBuilder<T> WithVerificationKey<T>(this IResourceBuilder<T> builder, string variable, string purpose)
+        where T : ExecutableResource
+    {
+        var context = builder.ApplicationBuilder.Context;
+        builder.Resource.AddEnvironment(variables => variables[variable] = Convert.ToBase64String(context.Passwords.GetSigningKey(purpose).ExportSubjectPublicKeyInfo()));
+        return builder;
+    }
+
     /// <summary>Starts this resource only once the dependency is ready (running, healthy or disabled).</summary>
     public static IResourceBuilder<T> WaitFor<T>(this IResourceBuilder<T> builder, IResourceBuilder<Resource> dependency)
         where T : Resource

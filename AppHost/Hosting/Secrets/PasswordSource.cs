@@ -14,13 +14,59 @@ internal sealed class PasswordSource
     private readonly byte[]? masterKey;
     private readonly ConcurrentDictionary<string, string> issued = new();
     private readonly ConcurrentDictionary<string, string> keys = new();
+    private readonly ConcurrentDictionary<string, ECDsa> signingKeys = new();
+    private readonly string? keysDirectory;
 
-    private PasswordSource(byte[]? masterKey) => this.masterKey = masterKey;
+    private PasswordSource(byte[]? masterKey, string? keysDirectory)
+    {
+        this.masterKey = masterKey;
+        this.keysDirectory = keysDirectory;
+    }
 
-    public static PasswordSource Random() => new(null);
+    public static PasswordSource Random() => new(null, null);
 
     /// <summary>Derives from <c>keys/master.key</c> under the data directory, creating it on first use.</summary>
-    public static PasswordSource Derived(string dataDirectory) => new(LoadOrCreateMasterKey(Path.Combine(dataDirectory, "keys")));
+    public static PasswordSource Derived(string dataDirectory)
+    {
+        var keys = Path.Combine(dataDirectory, "keys");
+        return new(LoadOrCreateMasterKey(keys), keys);
+    }
+
+    /// <summary>
+    /// An ECDSA P-256 key pair for a purpose such as <c>gateway-signing</c>: kept as <c>keys/&lt;purpose&gt;.pem</c>
+    /// (owner-only) so tokens stay verifiable across runs; random for ephemeral apps.
+    /// </summary>
+    public ECDsa GetSigningKey(string purpose)
+    {
+        // Resources build their environments concurrently: one of them creates the file, the rest read it.
+        lock (signingKeys)
+        {
+            return signingKeys.GetOrAdd(purpose, LoadOrCreateSigningKey);
+        }
+    }
+
+    private ECDsa LoadOrCreateSigningKey(string p)
+    {
+        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        if (keysDirectory is null)
+        {
+            return key;
+        }
+
+        var path = Path.Combine(keysDirectory, p + ".pem");
+        if (File.Exists(path))
+        {
+            key.ImportFromPem(File.ReadAllText(path));
+            return key;
+        }
+
+        using (var file = PrivateFile.Create(path, FileMode.CreateNew))
+        {
+            file.Write(Encoding.ASCII.GetBytes(key.ExportPkcs8PrivateKeyPem()));
+        }
+
+        return key;
+    }
 
     /// <summary>The password for a purpose such as <c>postgres:identitydb</c>; the same on every call.</summary>
     public string Get(string purpose) => issued.GetOrAdd(purpose, p => Base64Url.EncodeToString(

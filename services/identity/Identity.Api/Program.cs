@@ -1,4 +1,12 @@
 using Identity.Api;
+using Identity.Api.Admin;
+using Identity.Api.ApiKeys;
+using Identity.Api.Codes;
+using Identity.Api.DevOutbox;
+using Identity.Api.Introspection;
+using Identity.Api.OAuth;
+using Identity.Api.Sessions;
+using Identity.Api.SignIn;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -8,6 +16,16 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+
+var api = app.MapGroup("/api/identity");
+api.MapCodes();
+api.MapSignIn();
+api.MapSessions();
+api.MapOAuth();
+api.MapApiKeys();
+api.MapAdmin();
+api.MapDevOutbox();
+app.MapIntrospection();
 
 app.Run();
 

@@ -11,6 +11,7 @@ internal static class Extensions
         builder.Services.AddMigration<PoolDbContext>();
         builder.AddDataProtectionKeys<PoolDbContext>();
         builder.AddCaching("cache");
+        builder.AddInternalAuthentication();
         builder.AddMessaging<PoolDbContext>("messaging");
     }
 }

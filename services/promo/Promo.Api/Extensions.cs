@@ -11,6 +11,7 @@ internal static class Extensions
         builder.Services.AddMigration<PromoDbContext>();
         builder.AddDataProtectionKeys<PromoDbContext>();
         builder.AddCaching("cache");
+        builder.AddInternalAuthentication();
         builder.AddMessaging<PromoDbContext>("messaging");
     }
 }

@@ -11,6 +11,7 @@ internal static class Extensions
         builder.Services.AddMigration<UsersDbContext>();
         builder.AddDataProtectionKeys<UsersDbContext>();
         builder.AddCaching("cache");
+        builder.AddInternalAuthentication();
         builder.AddMessaging<UsersDbContext>("messaging");
     }
 }

@@ -1,3 +1,10 @@
+using Identity.Api.Accounts;
+using Identity.Api.ApiKeys;
+using Identity.Api.Bans;
+using Identity.Api.Codes;
+using Identity.Api.DevOutbox;
+using Identity.Api.OAuth;
+using Identity.Api.Tokens;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Platform.ServiceDefaults.Data;
@@ -5,7 +12,81 @@ using Platform.ServiceDefaults.Data;
 namespace Identity.Api.Data;
 
 /// <summary>The identity service's own database (`identitydb`), reached by no other service.</summary>
-public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> options) : PlatformDbContext(options);
+public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> options) : PlatformDbContext(options)
+{
+    public DbSet<User> Users => Set<User>();
+    public DbSet<VerifyCode> VerifyCodes => Set<VerifyCode>();
+    public DbSet<UserToken> UserTokens => Set<UserToken>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<Ban> Bans => Set<Ban>();
+    public DbSet<DevOutboxMessage> DevOutbox => Set<DevOutboxMessage>();
+    public DbSet<ExternalLogin> ExternalLogins => Set<ExternalLogin>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
+        modelBuilder.Entity<User>(e =>
+        {
+            e.Property(u => u.Email).HasMaxLength(254);
+            e.Property(u => u.Phone).HasMaxLength(20);
+            e.HasIndex(u => u.Email).IsUnique();
+            e.HasIndex(u => u.Phone).IsUnique();
+            e.Property(u => u.Status).HasConversion(LowerCase<UserStatus>()).HasMaxLength(20);
+        });
+        modelBuilder.Entity<VerifyCode>(e =>
+        {
+            e.Property(c => c.Channel).HasConversion(LowerCase<Channel>()).HasMaxLength(10);
+            e.Property(c => c.Target).HasMaxLength(254);
+            e.Property(c => c.Ip).HasMaxLength(45);
+            e.HasIndex(c => new { c.Target, c.CreatedAt });
+            e.HasIndex(c => new { c.Ip, c.CreatedAt });
+        });
+        modelBuilder.Entity<UserToken>(e =>
+        {
+            e.Property(t => t.TokenHash).HasMaxLength(64);
+            e.HasIndex(t => t.TokenHash).IsUnique();
+            e.HasIndex(t => t.UserId);
+            e.Property(t => t.ClientInfo).HasMaxLength(200);
+        });
+        modelBuilder.Entity<ApiKey>(e =>
+        {
+            e.Property(k => k.KeyHash).HasMaxLength(64);
+            e.HasIndex(k => k.KeyHash).IsUnique();
+            e.HasIndex(k => k.UserId);
+            e.Property(k => k.Name).HasMaxLength(100);
+            e.Property(k => k.Prefix).HasMaxLength(16);
+            e.Property(k => k.DailyCostLimit).HasPrecision(18, 2);
+        });
+        modelBuilder.Entity<Ban>(e =>
+        {
+            e.Property(b => b.Kind).HasConversion(LowerCase<BanKind>()).HasMaxLength(10);
+            e.Property(b => b.Value).HasMaxLength(254);
+            e.Property(b => b.Reason).HasMaxLength(200);
+            e.Property(b => b.CreatedBy).HasMaxLength(64);
+            e.HasIndex(b => new { b.Kind, b.Value, b.Until });
+        });
+        modelBuilder.Entity<ExternalLogin>(e =>
+        {
+            e.HasKey(l => new { l.Provider, l.Subject });
+            e.Property(l => l.Provider).HasMaxLength(50);
+            e.Property(l => l.Subject).HasMaxLength(255);
+            e.Property(l => l.Email).HasMaxLength(254);
+            e.HasIndex(l => l.UserId);
+        });
+        modelBuilder.Entity<DevOutboxMessage>(e =>
+        {
+            e.ToTable("dev_outbox");
+            e.Property(m => m.Channel).HasConversion(LowerCase<Channel>()).HasMaxLength(10);
+            e.Property(m => m.Target).HasMaxLength(254);
+            e.Property(m => m.Code).HasMaxLength(10);
+            e.HasIndex(m => m.Target);
+        });
+    }
+
+    // Enums are stored as their lower-case names, as the API shows them.
+    private static Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<T, string> LowerCase<T>() where T : struct, Enum =>
+        new(v => v.ToString().ToLowerInvariant(), v => Enum.Parse<T>(v, true));
+}
 
 /// <summary>Lets `dotnet ef` build the model without starting the service or reaching a database.</summary>
 internal sealed class IdentityDbContextFactory : IDesignTimeDbContextFactory<IdentityDbContext>

@@ -1,0 +1,50 @@
+using System.Net;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http;
+
+namespace Platform.ServiceDefaults.Auth;
+
+/// <summary>The claims of the internal JWT the gateway forwards (ARCHITECTURE.md section 6).</summary>
+public static class InternalClaims
+{
+    public const string Issuer = "gateway";
+    public const string Subject = "sub";
+    public const string Roles = "roles";
+    public const string Email = "email";
+    public const string Phone = "phone";
+    public const string CredentialType = "cred_type";
+    public const string CredentialId = "cred_id";
+    public const string ClientAddress = "client_ip";
+
+    /// <summary>Credential types: what the caller presented at the gateway.</summary>
+    public static class Types
+    {
+        public const string Token = "token";
+        public const string Session = "session";
+        public const string ApiKey = "api_key";
+        /// <summary>No credential: the JWT only carries the client's address for anonymous routes.</summary>
+        public const string Anonymous = "anonymous";
+        /// <summary>The gateway itself calling a service's <c>/internal/*</c> endpoints.</summary>
+        public const string Service = "service";
+    }
+
+    public static Guid? UserId(this ClaimsPrincipal user) =>
+        Guid.TryParse(user.FindFirstValue(Subject), out var id) ? id : null;
+
+    /// <summary>The signed-in user's id; only call it behind the default (authenticated) policy.</summary>
+    public static Guid RequiredUserId(this ClaimsPrincipal user) =>
+        user.UserId() ?? throw new InvalidOperationException("The request has no authenticated user.");
+
+    public static string? CredentialTypeOf(this ClaimsPrincipal user) => user.FindFirstValue(CredentialType);
+
+    public static string? CredentialIdOf(this ClaimsPrincipal user) => user.FindFirstValue(CredentialId);
+
+    /// <summary>
+    /// The client's address as the gateway saw it. Without a gateway JWT (a direct call on loopback) it is the
+    /// connection's own peer; a client-sent header such as X-Forwarded-For is never read.
+    /// </summary>
+    public static string ClientIp(this HttpContext context) =>
+        context.User.FindFirstValue(ClientAddress) is { Length: > 0 } ip && IPAddress.TryParse(ip, out _)
+            ? ip
+            : (context.Connection.RemoteIpAddress ?? IPAddress.Loopback).ToString();
+}

@@ -1,0 +1,55 @@
+using System.Collections.Concurrent;
+using System.Security.Claims;
+using Platform.ServiceDefaults.Auth;
+
+namespace Gateway.Auth;
+
+/// <summary>Limits identity set on an API key.</summary>
+public sealed record CallerLimits(int? RequestsPerMinute, int? Concurrency, decimal? DailyCost);
+
+/// <summary>
+/// Who a request comes from, as identity's introspection said (or an anonymous caller at an address), cached at
+/// most 30 s. The internal JWT for each service is minted once per cached entry and reused until it expires.
+/// </summary>
+public sealed class Caller
+{
+    private readonly ConcurrentDictionary<string, string> _tokens = new();
+    private readonly IReadOnlyList<Claim> _claims;
+
+    public Caller(string credentialType, string? credentialId, Guid? userId, IReadOnlyList<string> roles, string? email, string? phone,
+        string? csrfToken, CallerLimits? limits, string clientIp, DateTimeOffset resolvedAt, DateTimeOffset cachedUntil)
+    {
+        CredentialType = credentialType;
+        CredentialId = credentialId;
+        UserId = userId;
+        CsrfToken = csrfToken;
+        Limits = limits;
+        ResolvedAt = resolvedAt;
+        CachedUntil = cachedUntil;
+        var claims = new List<Claim>
+        {
+            new(InternalClaims.CredentialType, credentialType),
+            new(InternalClaims.ClientAddress, clientIp),
+        };
+        if (userId is { } id) claims.Add(new(InternalClaims.Subject, id.ToString()));
+        if (credentialId is not null) claims.Add(new(InternalClaims.CredentialId, credentialId));
+        if (email is not null) claims.Add(new(InternalClaims.Email, email));
+        if (phone is not null) claims.Add(new(InternalClaims.Phone, phone));
+        claims.AddRange(roles.Select(r => new Claim(InternalClaims.Roles, r)));
+        _claims = claims;
+    }
+
+    public string CredentialType { get; }
+    public string? CredentialId { get; }
+    public Guid? UserId { get; }
+    public string? CsrfToken { get; }
+    public CallerLimits? Limits { get; }
+    public DateTimeOffset ResolvedAt { get; }
+    public DateTimeOffset CachedUntil { get; }
+
+    public bool IsAnonymous => UserId is null;
+
+    /// <summary>The internal JWT for one service. It outlives the cache entry (60 s against at most 30 s).</summary>
+    public string TokenFor(string audience, InternalTokenIssuer issuer) =>
+        _tokens.GetOrAdd(audience, (aud, state) => state.issuer.Issue(aud, state.claims, InternalTokenIssuer.MaxLifetime), (issuer, claims: _claims));
+}

@@ -1,0 +1,34 @@
+using System.Security.Cryptography;
+using System.Text;
+using Platform.ServiceDefaults.Auth;
+
+namespace Gateway.Auth;
+
+/// <summary>What a client presented: a bearer token, the <c>sid</c> session cookie, or an <c>x-api-key</c>.</summary>
+public sealed record Credential(string Type, string Value)
+{
+    public const string SessionCookie = "sid";
+    public const string ApiKeyHeader = "x-api-key";
+
+    /// <summary>The cache key (with the client address): a hash, so the raw credential is not kept in memory.</summary>
+    public string CacheKey { get; } = Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(Type + ":" + Value)));
+
+    /// <summary>Bearer wins over the cookie (and then no CSRF check applies); an API key is used only alone.</summary>
+    public static Credential? From(HttpRequest request)
+    {
+        var authorization = request.Headers.Authorization.ToString();
+        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && authorization[7..].Trim() is { Length: > 0 } token)
+        {
+            return new Credential(InternalClaims.Types.Token, token);
+        }
+        if (request.Headers[ApiKeyHeader].ToString() is { Length: > 0 } key)
+        {
+            return new Credential(InternalClaims.Types.ApiKey, key);
+        }
+        if (request.Cookies[SessionCookie] is { Length: > 0 } sid)
+        {
+            return new Credential(InternalClaims.Types.Session, sid);
+        }
+        return null;
+    }
+}

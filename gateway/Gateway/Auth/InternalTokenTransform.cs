@@ -1,0 +1,37 @@
+using Platform.ServiceDefaults.Auth;
+using Yarp.ReverseProxy.Model;
+using Yarp.ReverseProxy.Transforms;
+using Yarp.ReverseProxy.Transforms.Builder;
+
+namespace Gateway.Auth;
+
+/// <summary>
+/// What reaches a service: the caller's internal JWT for that service (audience = the route's cluster) instead
+/// of the client's credential, and none of the client's credential headers or cookies.
+/// </summary>
+public static class InternalTokenTransform
+{
+    public static TransformBuilderContext AddInternalToken(this TransformBuilderContext builder, InternalTokenIssuer issuer)
+    {
+        builder.AddRequestTransform(transform =>
+        {
+            var headers = transform.ProxyRequest.Headers;
+            headers.Remove("Authorization");
+            headers.Remove(Credential.ApiKeyHeader);
+            headers.Remove("Cookie");
+            headers.Remove(GatewayAuthentication.CsrfHeader);
+            foreach (var name in headers.Select(h => h.Key).Where(n => n.StartsWith("X-Internal-", StringComparison.OrdinalIgnoreCase)).ToList())
+            {
+                headers.Remove(name);
+            }
+
+            if (transform.HttpContext.Features.Get<Caller>() is { } caller
+                && transform.HttpContext.Features.Get<IReverseProxyFeature>()?.Route.Config.ClusterId is { } audience)
+            {
+                headers.Authorization = new("Bearer", caller.TokenFor(audience, issuer));
+            }
+            return ValueTask.CompletedTask;
+        });
+        return builder;
+    }
+}

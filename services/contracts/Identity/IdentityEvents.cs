@@ -1,0 +1,19 @@
+namespace Platform.Contracts.Identity;
+
+/// <summary>A person signed in for the first time; users creates their profile from it.</summary>
+public sealed record UserRegistered(Guid UserId, string? Email, string? Phone, DateTimeOffset RegisteredAt);
+
+/// <summary>A target or IP was banned by an administrator or by the send limits.</summary>
+public sealed record UserBanned(string Kind, string Value, DateTimeOffset Until, string Reason);
+
+/// <summary>
+/// A bearer token or session ended (sign-out, revocation, disabled user). Gateways drop their cached
+/// introspection of it at once.
+/// </summary>
+public sealed record TokenRevoked(Guid UserId, string CredentialType, string CredentialId, DateTimeOffset RevokedAt);
+
+/// <summary>An API key was revoked; gateways refuse it from now on.</summary>
+public sealed record ApiKeyRevoked(Guid UserId, string CredentialId, DateTimeOffset RevokedAt);
+
+/// <summary>A user's roles changed; gateways drop what they cached about the user so the new roles apply.</summary>
+public sealed record UserRolesChanged(Guid UserId, IReadOnlyList<string> Roles, DateTimeOffset ChangedAt);

@@ -1,0 +1,27 @@
+namespace Identity.Api.Accounts;
+
+/// <summary>A person who can sign in. Email and phone are only ever set from a verified code or OAuth email.</summary>
+public sealed class User
+{
+    public Guid Id { get; set; }
+    public string? Email { get; set; }
+    public string? Phone { get; set; }
+    public List<string> Roles { get; set; } = [UserRoles.User];
+    public UserStatus Status { get; set; } = UserStatus.Active;
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset? LastSignInAt { get; set; }
+
+    public bool IsActive => Status == UserStatus.Active;
+}
+
+public enum UserStatus
+{
+    Active,
+    Disabled,
+}
+
+public static class UserRoles
+{
+    public const string User = "user";
+    public const string Admin = "admin";
+}

@@ -1,0 +1,7 @@
+namespace Identity.Api.Codes;
+
+public enum Channel
+{
+    Email,
+    Sms,
+}

@@ -1,0 +1,120 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Identity.Api.Bans;
+using Identity.Api.Data;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Platform.Contracts.Identity;
+using Platform.ServiceDefaults.Auth;
+using Platform.ServiceDefaults.Data;
+using Platform.ServiceDefaults.Http;
+using Platform.ServiceDefaults.Messaging;
+
+namespace Identity.Api.Codes;
+
+public static class CodeEndpoints
+{
+    public sealed record SendCodeRequest(string? Channel, string? Target);
+
+    public sealed record CodeSent(DateTimeOffset ExpiresAt, int ResendAfterSeconds);
+
+    public static RouteGroupBuilder MapCodes(this RouteGroupBuilder api)
+    {
+        api.MapPost("/codes", SendAsync).AllowAnonymous().WithTags("Sign-in");
+        return api;
+    }
+
+    /// <summary>
+    /// Sends a 6-digit code. Every limit is counted from <c>verify_codes</c> in PostgreSQL under advisory locks on
+    /// the IP and the target, so concurrent requests and other instances see the same counts.
+    /// </summary>
+    private static async Task<Results<Accepted<CodeSent>, ProblemHttpResult>> SendAsync(
+        SendCodeRequest request, HttpContext http, IdentityDbContext db, IdentitySecrets secrets, ICodeSender sender,
+        TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (!Targets.TryParseChannel(request.Channel, out var channel))
+        {
+            return Problems.BadRequest("invalid_channel", "channel must be \"email\" or \"sms\".");
+        }
+        if (!Targets.TryNormalize(channel, request.Target, out var target, out var error))
+        {
+            return Problems.BadRequest("invalid_target", error);
+        }
+        var ip = http.ClientIp();
+
+        try
+        {
+            return await db.InTransactionAsync(async ct =>
+            {
+                await db.LockAsync("code-ip:" + ip, ct);
+                await db.LockAsync("code-target:" + target, ct);
+                var now = time.GetUtcNow();
+
+                if (await db.BannedUntilAsync(BanKind.Ip, ip, now, ct) is { } ipBanEnd)
+                {
+                    return Banned(ipBanEnd, "This address is banned from requesting codes.");
+                }
+                if (await db.BannedUntilAsync(BanKind.Target, target, now, ct) is { } targetBanEnd)
+                {
+                    return Banned(targetBanEnd, "This target is locked.");
+                }
+
+                var lastSent = await db.VerifyCodes.Where(c => c.Target == target).MaxAsync(c => (DateTimeOffset?)c.SentAt, ct);
+                if (lastSent is { } sent && now - sent < Limits.ResendInterval)
+                {
+                    return TooMany(http, sent + Limits.ResendInterval - now, "resend_too_soon", "A code was sent to this target moments ago.");
+                }
+
+                var sentFromIp = await db.VerifyCodes.CountAsync(c => c.Ip == ip && c.CreatedAt > now - TimeSpan.FromHours(1), ct);
+                if (sentFromIp >= Limits.SendsPerIpPerHour)
+                {
+                    var until = now + Limits.IpBan;
+                    var reason = $"More than {Limits.SendsPerIpPerHour} codes requested in an hour.";
+                    db.Bans.Add(new Ban { Kind = BanKind.Ip, Value = ip, CreatedAt = now, Until = until, Reason = reason, CreatedBy = "system" });
+                    db.AddEvent(new UserBanned("ip", ip, until, reason));
+                    await db.SaveChangesAsync(ct);
+                    return Banned(until, "This address is banned from requesting codes.");
+                }
+
+                var today = await db.VerifyCodes.Where(c => c.Target == target && c.CreatedAt > now - TimeSpan.FromDays(1))
+                    .Select(c => c.CreatedAt).OrderBy(c => c).ToListAsync(ct);
+                if (today.Count >= Limits.CodesPerTargetPerDay)
+                {
+                    return TooMany(http, today[0] + TimeSpan.FromDays(1) - now, "daily_limit", "This target has had its codes for today.");
+                }
+
+                var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", CultureInfo.InvariantCulture);
+                var row = new VerifyCode
+                {
+                    Channel = channel,
+                    Target = target,
+                    CodeHash = secrets.HashCode(target, code),
+                    CreatedAt = now,
+                    SentAt = now,
+                    ExpiresAt = now + Limits.CodeLifetime,
+                    Ip = ip,
+                };
+                db.VerifyCodes.Add(row);
+                await sender.SendAsync(channel, target, code, ct);
+                await db.SaveChangesAsync(ct);
+                return (Results<Accepted<CodeSent>, ProblemHttpResult>)TypedResults.Accepted((string?)null,
+                    new CodeSent(row.ExpiresAt, (int)Limits.ResendInterval.TotalSeconds));
+            }, cancellationToken);
+        }
+        catch (CodeSenderUnavailableException e)
+        {
+            return Problems.Create(StatusCodes.Status503ServiceUnavailable, "sender_unavailable", e.Message);
+        }
+    }
+
+    private static ProblemHttpResult Banned(DateTimeOffset until, string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status403Forbidden,
+            extensions: new Dictionary<string, object?> { ["code"] = "banned", ["bannedUntil"] = until });
+
+    private static ProblemHttpResult TooMany(HttpContext http, TimeSpan wait, string code, string detail)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return Problems.Create(StatusCodes.Status429TooManyRequests, code, detail);
+    }
+}

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Options;
+
+namespace Identity.Api.Sessions;
+
+/// <summary>The <c>sid</c> cookie: HttpOnly, SameSite=Lax, Secure by configuration (on outside Development).</summary>
+public static class SessionCookie
+{
+    public const string Name = "sid";
+
+    public static void Set(HttpContext http, string sessionId, DateTimeOffset expiresAt) =>
+        http.Response.Cookies.Append(Name, sessionId, Options(http, expiresAt));
+
+    public static void Clear(HttpContext http) => http.Response.Cookies.Delete(Name, Options(http, null));
+
+    private static CookieOptions Options(HttpContext http, DateTimeOffset? expiresAt)
+    {
+        var options = http.RequestServices.GetRequiredService<IOptions<IdentityOptions>>().Value;
+        var environment = http.RequestServices.GetRequiredService<IHostEnvironment>();
+        return new CookieOptions
+        {
+            HttpOnly = true,
+            SameSite = SameSiteMode.Lax,
+            Secure = options.SecureCookies ?? !environment.IsDevelopment(),
+            Path = "/",
+            Expires = expiresAt,
+        };
+    }
+}

@@ -1,0 +1,130 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Npgsql;
+
+namespace Identity.Tests;
+
+/// <summary>Administration (roles, bans) and what is never stored or logged in the clear.</summary>
+public abstract class AdminAndSecretsTests(Stack stack)
+{
+    [Fact]
+    public async Task A_configured_admin_grants_admin_and_the_new_role_applies_at_once_through_the_gateway()
+    {
+        using var client = stack.Client();
+        var admin = await stack.SignInAdminAsync(client);
+        var someone = await client.SignInNewAsync();
+
+        using (var forbidden = await client.GetWithTokenAsync("/api/identity/admin/users", someone.AccessToken))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        }
+
+        using (var granted = await client.SendAsync(new HttpRequestMessage(HttpMethod.Put, $"/api/identity/admin/users/{someone.UserId}/roles/admin").WithBearer(admin.AccessToken)))
+        {
+            Assert.Equal(HttpStatusCode.OK, granted.StatusCode);
+        }
+
+        // The gateway cached the user's old roles; UserRolesChanged drops them.
+        var nowAdmin = await Eventually.TrueAsync(async () =>
+        {
+            using var listed = await client.GetWithTokenAsync("/api/identity/admin/users?role=admin", someone.AccessToken);
+            return listed.StatusCode == HttpStatusCode.OK;
+        }, TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(20));
+        Assert.True(nowAdmin);
+
+        using var page = await client.GetWithTokenAsync("/api/identity/admin/users?role=admin&pageSize=200", admin.AccessToken);
+        var body = await page.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains(body.GetProperty("items").EnumerateArray(), u => u.GetProperty("id").GetGuid() == someone.UserId);
+        Assert.True(await AuditedAsync("grant_admin", someone.UserId.ToString()));
+
+        using var tooBig = await client.GetWithTokenAsync("/api/identity/admin/users?pageSize=500", admin.AccessToken);
+        Assert.Equal(HttpStatusCode.BadRequest, tooBig.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_admin_ban_on_a_target_refuses_its_codes_until_lifted()
+    {
+        using var client = stack.Client();
+        var admin = await stack.SignInAdminAsync(client);
+        var target = IdentityApi.NewEmail();
+
+        using var banned = await client.PostWithTokenAsync("/api/identity/admin/bans", admin.AccessToken, new { kind = "target", value = target, durationSeconds = 3600, reason = "abuse" });
+        Assert.Equal(HttpStatusCode.Created, banned.StatusCode);
+        var banId = (await banned.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetInt64();
+        using (var refused = await client.SendCodeAsync(target)) Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+
+        using (var lifted = await client.SendAsync(new HttpRequestMessage(HttpMethod.Delete, $"/api/identity/admin/bans/{banId}").WithBearer(admin.AccessToken)))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, lifted.StatusCode);
+        }
+        using (var allowed = await client.SendCodeAsync(target)) Assert.Equal(HttpStatusCode.Accepted, allowed.StatusCode);
+        Assert.True(await AuditedAsync("ban", null) && await AuditedAsync("lift_ban", banId.ToString()));
+
+        using var bad = await client.PostWithTokenAsync("/api/identity/admin/bans", admin.AccessToken, new { kind = "ip", value = "not an ip", durationSeconds = 60 });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+
+    [Fact]
+    public async Task Raw_tokens_session_ids_keys_and_codes_are_in_neither_the_database_nor_the_logs()
+    {
+        var cookies = new CookieContainer();
+        using var client = stack.Client(cookies: cookies);
+        var signedIn = await client.SignInNewAsync();
+        using var created = await client.PostWithTokenAsync("/api/identity/api-keys", signedIn.AccessToken, new { name = "secret" });
+        var key = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
+        var email = IdentityApi.NewEmail();
+        (await client.SendCodeAsync(email)).Dispose();
+        var code = await client.LatestCodeAsync(email);
+        (await client.PostAsJsonAsync("/api/identity/sessions", new { channel = "email", target = email, code })).Dispose();
+        var sid = cookies.GetCookies(stack.GatewayA)["sid"]!.Value;
+
+        var dump = await DumpDatabaseAsync(except: "dev_outbox");
+        var logs = string.Join('\n', stack.Logs.Lines);
+        foreach (var secret in new[] { signedIn.AccessToken, key, sid })
+        {
+            Assert.DoesNotContain(secret, dump);
+            Assert.DoesNotContain(secret, logs);
+        }
+        Assert.Contains(key[..9], dump);
+        // The code is stored only as an HMAC (the development outbox is the one deliberate exception).
+        Assert.DoesNotContain($"\"{code}\"", dump);
+    }
+
+    private async Task<bool> AuditedAsync(string action, string? entityId)
+    {
+        await using var connection = new NpgsqlConnection(stack.IdentityDatabase);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM audit_logs WHERE action = $1 AND ($2::text IS NULL OR entity_id = $2) AND actor <> 'anonymous'", connection);
+        command.Parameters.AddWithValue(action);
+        command.Parameters.AddWithValue((object?)entityId ?? DBNull.Value);
+        return (long)(await command.ExecuteScalarAsync())! > 0;
+    }
+
+    /// <summary>Every row of every table as JSON text, as a database dump would show it.</summary>
+    private async Task<string> DumpDatabaseAsync(string except)
+    {
+        await using var connection = new NpgsqlConnection(stack.IdentityDatabase);
+        await connection.OpenAsync();
+        var tables = new List<string>();
+        await using (var list = new NpgsqlCommand("SELECT tablename FROM pg_tables WHERE schemaname = 'public'", connection))
+        await using (var reader = await list.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync()) tables.Add(reader.GetString(0));
+        }
+        var dump = new System.Text.StringBuilder();
+        foreach (var table in tables.Where(t => t != except))
+        {
+            await using var rows = new NpgsqlCommand($"SELECT coalesce(json_agg(t)::text, '') FROM \"{table}\" t", connection);
+            dump.AppendLine(table).AppendLine((string)(await rows.ExecuteScalarAsync())!);
+        }
+        Assert.Contains("user_tokens", tables);
+        return dump.ToString();
+    }
+
+    [Collection(PlatformCollection.Name)]
+    public sealed class WithRedis(IdentityPlatform platform) : AdminAndSecretsTests(platform.WithRedis);
+
+    [Collection(PlatformCollection.Name)]
+    public sealed class WithoutRedis(IdentityPlatform platform) : AdminAndSecretsTests(platform.WithoutRedis);
+}

@@ -1,0 +1,271 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Identity.Tests;
+
+/// <summary>Tokens, sessions and API keys as the gateway resolves them (ARCHITECTURE.md section 6).</summary>
+public abstract class CredentialTests(Stack stack)
+{
+    [Fact]
+    public async Task A_token_slides_seven_days_from_each_use_up_to_its_thirty_day_cap()
+    {
+        using var client = stack.Client();
+        var signedIn = await client.SignInNewAsync();
+
+        // Used every six days it stays alive past the first seven...
+        for (var day = 6; day < 30; day += 6)
+        {
+            stack.Clock.Advance(TimeSpan.FromDays(6));
+            using var me = await client.GetWithTokenAsync("/api/identity/me", signedIn.AccessToken);
+            Assert.True(me.StatusCode == HttpStatusCode.OK, $"day {day}: {me.StatusCode}");
+        }
+
+        // ...but never past thirty days from sign-in.
+        stack.Clock.Advance(TimeSpan.FromDays(6));
+        using var capped = await client.GetWithTokenAsync("/api/identity/me", signedIn.AccessToken);
+        Assert.Equal(HttpStatusCode.Unauthorized, capped.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_token_unused_for_seven_days_has_expired()
+    {
+        using var client = stack.Client();
+        var signedIn = await client.SignInNewAsync();
+        stack.Clock.Advance(TimeSpan.FromDays(7) + TimeSpan.FromSeconds(1));
+
+        using var me = await client.GetWithTokenAsync("/api/identity/me", signedIn.AccessToken);
+        Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
+        Assert.Equal("unauthorized", await me.ProblemCodeAsync());
+    }
+
+    [Fact]
+    public async Task Sign_out_kills_the_token_on_every_gateway_within_a_second()
+    {
+        var from = LoopbackClient.NextAddress();
+        using var a = stack.Client(from);
+        using var b = stack.Client(from, gatewayB: true);
+        var signedIn = await a.SignInNewAsync();
+        // Both gateways now hold the token in their caches.
+        using (var viaA = await a.GetWithTokenAsync("/api/identity/me", signedIn.AccessToken)) Assert.Equal(HttpStatusCode.OK, viaA.StatusCode);
+        using (var viaB = await b.GetWithTokenAsync("/api/identity/me", signedIn.AccessToken)) Assert.Equal(HttpStatusCode.OK, viaB.StatusCode);
+
+        using var signOut = await a.PostWithTokenAsync("/api/identity/sign-out", signedIn.AccessToken);
+        Assert.Equal(HttpStatusCode.NoContent, signOut.StatusCode);
+
+        var refusedEverywhere = await Eventually.TrueAsync(async () =>
+        {
+            using var viaB = await b.GetWithTokenAsync("/api/identity/me", signedIn.AccessToken);
+            return viaB.StatusCode == HttpStatusCode.Unauthorized;
+        }, TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(20));
+        Assert.True(refusedEverywhere, "gateway B still accepted the token a second after sign-out");
+        using var viaAAfter = await a.GetWithTokenAsync("/api/identity/me", signedIn.AccessToken);
+        Assert.Equal(HttpStatusCode.Unauthorized, viaAAfter.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_session_cookie_signs_in_and_unsafe_requests_need_its_csrf_token()
+    {
+        var cookies = new CookieContainer();
+        using var client = stack.Client(cookies: cookies);
+        var email = IdentityApi.NewEmail();
+        (await client.SendCodeAsync(email)).Dispose();
+        var code = await client.LatestCodeAsync(email);
+
+        using var created = await client.PostAsJsonAsync("/api/identity/sessions", new { channel = "email", target = email, code });
+        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        var setCookie = Assert.Single(created.Headers.GetValues("Set-Cookie"));
+        Assert.StartsWith("sid=", setCookie);
+        Assert.Contains("httponly", setCookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=lax", setCookie, StringComparison.OrdinalIgnoreCase);
+        var csrf = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("csrfToken").GetString()!;
+
+        using (var me = await client.GetAsync("/api/identity/me")) Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+        using (var csrfAgain = await client.GetFromJsonAsync<JsonDocument>("/api/identity/csrf"))
+        {
+            Assert.Equal(csrf, csrfAgain!.RootElement.GetProperty("csrfToken").GetString());
+        }
+
+        using var withoutCsrf = await client.PostAsJsonAsync("/api/identity/api-keys", new { name = "no csrf" });
+        Assert.Equal(HttpStatusCode.Forbidden, withoutCsrf.StatusCode);
+        Assert.Equal("csrf_failed", await withoutCsrf.ProblemCodeAsync());
+
+        var withCsrf = new HttpRequestMessage(HttpMethod.Post, "/api/identity/api-keys") { Content = JsonContent.Create(new { name = "with csrf" }) };
+        withCsrf.Headers.Add("X-CSRF-Token", csrf);
+        using (var ok = await client.SendAsync(withCsrf)) Assert.Equal(HttpStatusCode.Created, ok.StatusCode);
+
+        var logout = new HttpRequestMessage(HttpMethod.Delete, "/api/identity/sessions/current");
+        logout.Headers.Add("X-CSRF-Token", csrf);
+        using (var loggedOut = await client.SendAsync(logout)) Assert.Equal(HttpStatusCode.NoContent, loggedOut.StatusCode);
+        Assert.Empty(cookies.GetCookies(stack.GatewayA));
+    }
+
+    [Fact]
+    public async Task A_deleted_session_is_refused_even_when_the_cookie_is_replayed()
+    {
+        var cookies = new CookieContainer();
+        using var client = stack.Client(cookies: cookies);
+        var email = IdentityApi.NewEmail();
+        (await client.SendCodeAsync(email)).Dispose();
+        using var created = await client.PostAsJsonAsync("/api/identity/sessions", new { channel = "email", target = email, code = await client.LatestCodeAsync(email) });
+        var csrf = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("csrfToken").GetString()!;
+        var sid = cookies.GetCookies(stack.GatewayA)["sid"]!.Value;
+
+        var logout = new HttpRequestMessage(HttpMethod.Delete, "/api/identity/sessions/current");
+        logout.Headers.Add("X-CSRF-Token", csrf);
+        (await client.SendAsync(logout)).Dispose();
+
+        using var replay = stack.Client();
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/identity/me");
+        request.Headers.Add("Cookie", $"sid={sid}");
+        using var refused = await replay.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task Sessions_are_only_created_from_allowed_origins()
+    {
+        using var client = stack.Client();
+        var email = IdentityApi.NewEmail();
+        (await client.SendCodeAsync(email)).Dispose();
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/identity/sessions")
+        {
+            Content = JsonContent.Create(new { channel = "email", target = email, code = await client.LatestCodeAsync(email) }),
+        };
+        request.Headers.Add("Origin", "https://evil.example");
+        using var refused = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal("origin_not_allowed", await refused.ProblemCodeAsync());
+    }
+
+    [Fact]
+    public async Task A_bearer_token_wins_over_a_cookie_and_then_no_csrf_is_needed()
+    {
+        using var client = stack.Client();
+        var signedIn = await client.SignInNewAsync();
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/identity/api-keys") { Content = JsonContent.Create(new { name = "bearer" }) }.WithBearer(signedIn.AccessToken);
+        request.Headers.Add("Cookie", "sid=not-a-real-session");
+        using var response = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task An_api_key_is_shown_once_works_and_stops_on_every_gateway_within_a_second_of_revocation()
+    {
+        var from = LoopbackClient.NextAddress();
+        using var a = stack.Client(from);
+        using var b = stack.Client(from, gatewayB: true);
+        var signedIn = await a.SignInNewAsync();
+
+        using var created = await a.PostWithTokenAsync("/api/identity/api-keys", signedIn.AccessToken, new { name = "ci", limits = new { requestsPerMinute = 100 } });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var body = await created.Content.ReadFromJsonAsync<JsonElement>();
+        var key = body.GetProperty("key").GetString()!;
+        var id = body.GetProperty("apiKey").GetProperty("id").GetGuid();
+        Assert.StartsWith("sk-", key);
+        Assert.Equal(key[..9], body.GetProperty("apiKey").GetProperty("prefix").GetString());
+
+        using (var list = await a.GetWithTokenAsync("/api/identity/api-keys", signedIn.AccessToken))
+        {
+            var text = await list.Content.ReadAsStringAsync();
+            Assert.Contains(id.ToString(), text);
+            Assert.DoesNotContain(key, text);
+        }
+
+        foreach (var client in new[] { a, b })
+        {
+            var withKey = new HttpRequestMessage(HttpMethod.Get, "/api/identity/me");
+            withKey.Headers.Add("x-api-key", key);
+            using var me = await client.SendAsync(withKey);
+            Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+        }
+
+        using (var revoked = await a.SendAsync(new HttpRequestMessage(HttpMethod.Delete, $"/api/identity/api-keys/{id}").WithBearer(signedIn.AccessToken)))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, revoked.StatusCode);
+        }
+        var refused = await Eventually.TrueAsync(async () =>
+        {
+            var withKey = new HttpRequestMessage(HttpMethod.Get, "/api/identity/me");
+            withKey.Headers.Add("x-api-key", key);
+            using var me = await b.SendAsync(withKey);
+            return me.StatusCode == HttpStatusCode.Unauthorized;
+        }, TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(20));
+        Assert.True(refused, "gateway B still accepted the key a second after revocation");
+    }
+
+    [Fact]
+    public async Task An_api_key_over_its_requests_per_minute_is_429_with_retry_after()
+    {
+        using var client = stack.Client();
+        var signedIn = await client.SignInNewAsync();
+        using var created = await client.PostWithTokenAsync("/api/identity/api-keys", signedIn.AccessToken, new { name = "slow", limits = new { requestsPerMinute = 2 } });
+        var key = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
+
+        var statuses = new List<HttpStatusCode>();
+        HttpResponseMessage? last = null;
+        for (var i = 0; i < 3; i++)
+        {
+            last?.Dispose();
+            var request = new HttpRequestMessage(HttpMethod.Get, "/api/identity/me");
+            request.Headers.Add("x-api-key", key);
+            last = await client.SendAsync(request);
+            statuses.Add(last.StatusCode);
+        }
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
+        Assert.True(last!.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+        Assert.Equal("rate_limited", await last.ProblemCodeAsync());
+        last.Dispose();
+    }
+
+    [Theory]
+    [InlineData("{\"name\": \"\"}")]
+    [InlineData("{\"name\": \"k\", \"expiresAt\": \"2001-01-01T00:00:00Z\"}")]
+    [InlineData("{\"name\": \"k\", \"limits\": {\"requestsPerMinute\": -1}}")]
+    [InlineData("{\"name\": \"k\", \"limits\": {\"requestsPerMinute\": \"many\"}}")]
+    public async Task Bad_api_key_requests_are_400(string body)
+    {
+        using var client = stack.Client();
+        var signedIn = await client.SignInNewAsync();
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/identity/api-keys")
+        {
+            Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
+        }.WithBearer(signedIn.AccessToken);
+        using var response = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Protected_routes_need_a_credential_and_an_unknown_one_is_401()
+    {
+        using var client = stack.Client();
+        using var anonymous = await client.GetAsync("/api/identity/me");
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal("unauthorized", await anonymous.ProblemCodeAsync());
+
+        using var forged = await client.GetWithTokenAsync("/api/identity/me", "forged-token");
+        Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_service_itself_refuses_a_client_token_and_the_gateway_does_not_route_internal_paths()
+    {
+        using var client = stack.Client();
+        var signedIn = await client.SignInNewAsync();
+
+        using var direct = new HttpClient { BaseAddress = stack.Identity };
+        using var me = await direct.GetWithTokenAsync("/api/identity/me", signedIn.AccessToken);
+        Assert.Equal(HttpStatusCode.Unauthorized, me.StatusCode);
+        using var introspect = await direct.PostAsJsonAsync("/internal/introspect", new { type = "token", credential = signedIn.AccessToken });
+        Assert.Equal(HttpStatusCode.Unauthorized, introspect.StatusCode);
+
+        using var viaGateway = await client.PostWithTokenAsync("/internal/introspect", signedIn.AccessToken, new { type = "token", credential = signedIn.AccessToken });
+        Assert.Equal(HttpStatusCode.NotFound, viaGateway.StatusCode);
+    }
+
+    [Collection(PlatformCollection.Name)]
+    public sealed class WithRedis(IdentityPlatform platform) : CredentialTests(platform.WithRedis);
+
+    [Collection(PlatformCollection.Name)]
+    public sealed class WithoutRedis(IdentityPlatform platform) : CredentialTests(platform.WithoutRedis);
+}

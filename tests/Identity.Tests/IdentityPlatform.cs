@@ -1,0 +1,179 @@
+extern alias gateway;
+extern alias identity;
+
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Identity.Tests;
+
+/// <summary>Real servers, and on them two stacks (identity + two gateway instances): with Redis and without.</summary>
+public sealed class IdentityPlatform : IAsyncLifetime
+{
+    public ServersFixture Servers { get; } = new();
+    public OAuthStandIn OAuth { get; private set; } = null!;
+    public Stack WithRedis { get; private set; } = null!;
+    public Stack WithoutRedis { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        await Servers.InitializeAsync();
+        OAuth = await OAuthStandIn.StartAsync();
+        WithRedis = await Stack.StartAsync(Servers, OAuth, redis: true);
+        WithoutRedis = await Stack.StartAsync(Servers, OAuth, redis: false);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (WithRedis is not null) await WithRedis.DisposeAsync();
+        if (WithoutRedis is not null) await WithoutRedis.DisposeAsync();
+        if (OAuth is not null) await OAuth.DisposeAsync();
+        await Servers.DisposeAsync();
+    }
+}
+
+/// <summary>identity and two gateway instances in this process, on real Kestrel ports, sharing one shifted clock.</summary>
+public sealed class Stack : IAsyncDisposable
+{
+    public const string Admin = "admin@example.test";
+
+    private readonly List<IAsyncDisposable> _apps = [];
+
+    private Stack(bool redis) => Redis = redis;
+
+    public bool Redis { get; }
+    public ShiftedClock Clock { get; } = new();
+    public CapturedLogs Logs { get; } = new();
+    public string IdentityDatabase { get; private set; } = "";
+    public Uri Identity { get; private set; } = null!;
+    public Uri GatewayA { get; private set; } = null!;
+    public Uri GatewayB { get; private set; } = null!;
+
+    public static async Task<Stack> StartAsync(ServersFixture servers, OAuthStandIn oauth, bool redis)
+    {
+        var stack = new Stack(redis);
+        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var vhost = await servers.CreateVirtualHostAsync("identity");
+        stack.IdentityDatabase = await servers.CreateDatabaseAsync("identity");
+
+        var shared = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:messaging"] = vhost,
+            ["ConnectionStrings:cache"] = redis ? servers.RedisConnectionString : null,
+            ["Cache:Provider"] = redis ? "auto" : "memory",
+            ["Outbox:PollInterval"] = "00:00:01",
+        };
+
+        var identityPort = FreePort();
+        var gatewayPorts = new[] { FreePort(), FreePort() };
+        stack.Identity = new Uri($"http://127.0.0.1:{identityPort}");
+        stack.GatewayA = new Uri($"http://127.0.0.1:{gatewayPorts[0]}");
+        stack.GatewayB = new Uri($"http://127.0.0.1:{gatewayPorts[1]}");
+        stack.Start<identity::Program>(identityPort, new(shared)
+        {
+            ["Service:Name"] = "identity",
+            ["ConnectionStrings:identitydb"] = stack.IdentityDatabase,
+            ["InternalAuth:PublicKey"] = Convert.ToBase64String(key.ExportSubjectPublicKeyInfo()),
+            ["Identity:SecretKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            ["DataProtection:KeyEncryptionKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            ["Identity:DevOutbox"] = "true",
+            ["Identity:Admins:0"] = Admin,
+            ["Identity:AllowedOrigins:0"] = "https://console.example.test",
+            ["Sessions:Store"] = redis ? "redis" : "postgres",
+            ["Identity:OAuth:PublicBaseUrl"] = stack.GatewayA.ToString(),
+            ["Identity:OAuth:Providers:standin:ClientId"] = OAuthStandIn.ClientId,
+            ["Identity:OAuth:Providers:standin:ClientSecret"] = OAuthStandIn.ClientSecret,
+            ["Identity:OAuth:Providers:standin:AuthorizationEndpoint"] = new Uri(oauth.BaseAddress, "/authorize").ToString(),
+            ["Identity:OAuth:Providers:standin:TokenEndpoint"] = new Uri(oauth.BaseAddress, "/token").ToString(),
+            ["Identity:OAuth:Providers:standin:UserInfoEndpoint"] = new Uri(oauth.BaseAddress, "/userinfo").ToString(),
+        });
+
+        foreach (var port in gatewayPorts)
+        {
+            stack.Start<gateway::Program>(port, new(shared)
+            {
+                ["Service:Name"] = "gateway",
+                ["InternalAuth:SigningKey"] = Convert.ToBase64String(key.ExportPkcs8PrivateKey()),
+                ["services:identity:http:0"] = stack.Identity.ToString().TrimEnd('/'),
+                ["RateLimits:PerCredentialPerSecond"] = "1000",
+                ["RateLimits:PerCredentialBurst"] = "1000",
+            });
+        }
+
+        await stack.WaitUntilHealthyAsync();
+        return stack;
+    }
+
+    /// <summary>Signs the configured administrator in (after the resend interval of its previous code).</summary>
+    public Task<IdentityApi.SignedIn> SignInAdminAsync(HttpClient client)
+    {
+        Clock.Advance(TimeSpan.FromSeconds(61));
+        return client.SignInNewAsync(Admin);
+    }
+
+    /// <summary>A client of gateway A (or B) from its own loopback address, keeping cookies when asked.</summary>
+    public HttpClient Client(IPAddress? from = null, bool gatewayB = false, CookieContainer? cookies = null) =>
+        LoopbackClient.Create(gatewayB ? GatewayB : GatewayA, from ?? LoopbackClient.NextAddress(), cookies);
+
+    private void Start<TProgram>(int port, Dictionary<string, string?> settings) where TProgram : class
+    {
+        var app = new PlatformApp<TProgram>(settings, Clock, Logs);
+        app.UseKestrel(port);
+        app.StartServer();
+        _apps.Add(app);
+    }
+
+    private async Task WaitUntilHealthyAsync()
+    {
+        using var http = new HttpClient();
+        foreach (var address in new[] { Identity, GatewayA, GatewayB })
+        {
+            var healthy = await Eventually.TrueAsync(async () =>
+            {
+                using var response = await http.GetAsync(new Uri(address, "/alive"));
+                return response.IsSuccessStatusCode;
+            }, TimeSpan.FromSeconds(30));
+            Assert.True(healthy, $"{address} did not come up");
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var app in Enumerable.Reverse(_apps))
+        {
+            await app.DisposeAsync();
+        }
+    }
+
+    private sealed class PlatformApp<TProgram>(Dictionary<string, string?> settings, TimeProvider clock, ILoggerProvider logs)
+        : WebApplicationFactory<TProgram> where TProgram : class
+    {
+        protected override IHost CreateHost(IHostBuilder builder)
+        {
+            // Host configuration is visible while Program.cs runs, unlike ConfigureAppConfiguration.
+            builder.ConfigureHostConfiguration(c => c.AddInMemoryCollection(settings));
+            return base.CreateHost(builder);
+        }
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Development");
+            builder.ConfigureLogging(l => l.AddProvider(logs));
+            builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton(clock)));
+        }
+    }
+}

@@ -1,0 +1,200 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Npgsql;
+
+namespace Identity.Tests;
+
+/// <summary>Sign-in by code through the gateway: the flow, its errors and its limits (SPEC.md "identity").</summary>
+public abstract class SignInTests(Stack stack)
+{
+    [Fact]
+    public async Task A_new_target_signs_in_with_the_code_it_was_sent_and_becomes_a_user()
+    {
+        using var client = stack.Client();
+        var email = IdentityApi.NewEmail().ToUpperInvariant();
+
+        using var sent = await client.SendCodeAsync(email);
+        Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
+        var body = await sent.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(60, body.GetProperty("resendAfterSeconds").GetInt32());
+        Assert.InRange(body.GetProperty("expiresAt").GetDateTimeOffset() - stack.Clock.GetUtcNow(), TimeSpan.FromSeconds(290), TimeSpan.FromSeconds(301));
+
+        var code = await client.LatestCodeAsync(email.ToLowerInvariant());
+        Assert.Matches("^[0-9]{6}$", code);
+        using var signedIn = await client.SignInAsync(email, code);
+        Assert.Equal(HttpStatusCode.OK, signedIn.StatusCode);
+        var session = await signedIn.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Bearer", session.GetProperty("tokenType").GetString());
+        Assert.True(session.GetProperty("user").GetProperty("isNew").GetBoolean());
+        Assert.Equal(email.ToLowerInvariant(), session.GetProperty("user").GetProperty("email").GetString());
+        var token = session.GetProperty("accessToken").GetString()!;
+        Assert.Equal(43, token.Length);
+
+        using var me = await client.GetWithTokenAsync("/api/identity/me", token);
+        Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+        var user = await me.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(session.GetProperty("user").GetProperty("id").GetGuid(), user.GetProperty("id").GetGuid());
+        Assert.Equal(["user"], user.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+
+        // The registration is announced through the outbox, in the same transaction as the new user.
+        var userId = user.GetProperty("id").GetGuid();
+        Assert.True(await Eventually.TrueAsync(() => UserRegisteredDispatchedAsync(userId), TimeSpan.FromSeconds(10)), "UserRegistered was not published");
+
+        // Signing in again is the same user, no longer new.
+        stack.Clock.Advance(TimeSpan.FromSeconds(61));
+        var again = await client.SignInNewAsync(email.ToLowerInvariant());
+        Assert.False(again.IsNew);
+        Assert.Equal(userId, again.UserId);
+    }
+
+    [Fact]
+    public async Task A_wrong_code_is_invalid_and_the_fifth_wrong_attempt_kills_the_code()
+    {
+        using var client = stack.Client();
+        var email = IdentityApi.NewEmail();
+        (await client.SendCodeAsync(email)).Dispose();
+        var code = await client.LatestCodeAsync(email);
+        var wrong = code == "000000" ? "111111" : "000000";
+
+        for (var attempt = 1; attempt <= 5; attempt++)
+        {
+            using var response = await client.SignInAsync(email, wrong);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("invalid_code", await response.ProblemCodeAsync());
+        }
+
+        using var right = await client.SignInAsync(email, code);
+        Assert.Equal(HttpStatusCode.BadRequest, right.StatusCode);
+        Assert.Equal("code_used", await right.ProblemCodeAsync());
+    }
+
+    [Fact]
+    public async Task A_code_works_once_and_not_after_300_seconds()
+    {
+        using var client = stack.Client();
+        var email = IdentityApi.NewEmail();
+        (await client.SendCodeAsync(email)).Dispose();
+        var code = await client.LatestCodeAsync(email);
+        (await client.SignInAsync(email, code)).Dispose();
+
+        using var reused = await client.SignInAsync(email, code);
+        Assert.Equal("code_used", await reused.ProblemCodeAsync());
+
+        stack.Clock.Advance(TimeSpan.FromSeconds(61));
+        (await client.SendCodeAsync(email)).Dispose();
+        var second = await client.LatestCodeAsync(email);
+        stack.Clock.Advance(TimeSpan.FromSeconds(301));
+        using var expired = await client.SignInAsync(email, second);
+        Assert.Equal(HttpStatusCode.BadRequest, expired.StatusCode);
+        Assert.Equal("code_expired", await expired.ProblemCodeAsync());
+    }
+
+    [Fact]
+    public async Task A_second_code_within_60_seconds_is_429_with_retry_after()
+    {
+        using var client = stack.Client();
+        var email = IdentityApi.NewEmail();
+        (await client.SendCodeAsync(email)).Dispose();
+
+        using var tooSoon = await client.SendCodeAsync(email);
+        Assert.Equal(HttpStatusCode.TooManyRequests, tooSoon.StatusCode);
+        Assert.Equal("resend_too_soon", await tooSoon.ProblemCodeAsync());
+        Assert.InRange(tooSoon.Headers.RetryAfter?.Delta?.TotalSeconds ?? 0, 1, 60);
+
+        stack.Clock.Advance(TimeSpan.FromSeconds(61));
+        using var later = await client.SendCodeAsync(email);
+        Assert.Equal(HttpStatusCode.Accepted, later.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_request_after_ten_sends_from_one_address_bans_it_for_a_day_whatever_headers_it_sends()
+    {
+        var address = LoopbackClient.NextAddress();
+        using var client = stack.Client(address);
+        for (var i = 0; i < 10; i++)
+        {
+            using var sent = await client.SendCodeAsync(IdentityApi.NewEmail());
+            Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
+        }
+
+        using var banned = await client.SendCodeAsync(IdentityApi.NewEmail());
+        Assert.Equal(HttpStatusCode.Forbidden, banned.StatusCode);
+        var problem = await banned.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("banned", problem.GetProperty("code").GetString());
+        Assert.InRange(problem.GetProperty("bannedUntil").GetDateTimeOffset() - stack.Clock.GetUtcNow(), TimeSpan.FromHours(23.9), TimeSpan.FromHours(24));
+
+        // A client-sent forwarding header does not change the address identity sees, nor does the other channel.
+        var spoofed = new HttpRequestMessage(HttpMethod.Post, "/api/identity/codes") { Content = JsonContent.Create(new { channel = "sms", target = "+15551234567" }) };
+        spoofed.Headers.Add("X-Forwarded-For", "203.0.113.9");
+        using var stillBanned = await client.SendAsync(spoofed);
+        Assert.Equal(HttpStatusCode.Forbidden, stillBanned.StatusCode);
+
+        // Another address is not affected, even an hour later the ban holds.
+        using var other = stack.Client();
+        using var fine = await other.SendCodeAsync(IdentityApi.NewEmail());
+        Assert.Equal(HttpStatusCode.Accepted, fine.StatusCode);
+        stack.Clock.Advance(TimeSpan.FromHours(1));
+        using var afterAnHour = await client.SendCodeAsync(IdentityApi.NewEmail());
+        Assert.Equal(HttpStatusCode.Forbidden, afterAnHour.StatusCode);
+    }
+
+    [Fact]
+    public async Task Twenty_wrong_attempts_in_an_hour_lock_the_target_even_from_rotating_addresses()
+    {
+        var email = IdentityApi.NewEmail();
+        for (var round = 0; round < 4; round++)
+        {
+            using var client = stack.Client();
+            (await client.SendCodeAsync(email)).Dispose();
+            var code = await client.LatestCodeAsync(email);
+            var wrong = code == "000000" ? "111111" : "000000";
+            for (var attempt = 0; attempt < 5; attempt++)
+            {
+                (await client.SignInAsync(email, wrong)).Dispose();
+            }
+            stack.Clock.Advance(TimeSpan.FromSeconds(61));
+        }
+
+        using var fresh = stack.Client();
+        using var refused = await fresh.SendCodeAsync(email);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        using var signIn = await fresh.SignInAsync(email, "123456");
+        Assert.Equal(HttpStatusCode.Forbidden, signIn.StatusCode);
+        Assert.Equal("target_locked", await signIn.ProblemCodeAsync());
+    }
+
+    [Theory]
+    [InlineData("/api/identity/codes", "{\"channel\": \"email\", \"target\": ")]
+    [InlineData("/api/identity/codes", "{\"channel\": \"fax\", \"target\": \"a@example.test\"}")]
+    [InlineData("/api/identity/codes", "{\"channel\": \"email\", \"target\": \"not-an-email\"}")]
+    [InlineData("/api/identity/codes", "{\"channel\": \"sms\", \"target\": \"12\"}")]
+    [InlineData("/api/identity/codes", "[1, 2, 3]")]
+    [InlineData("/api/identity/sign-in", "{\"channel\": \"email\", \"target\": \"a@example.test\"}")]
+    [InlineData("/api/identity/sign-in", "not json at all")]
+    [InlineData("/api/identity/sessions", "{\"channel\": 5}")]
+    public async Task Malformed_bodies_are_400_problems(string path, string body)
+    {
+        using var client = stack.Client();
+        using var response = await client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    private async Task<bool> UserRegisteredDispatchedAsync(Guid userId)
+    {
+        await using var connection = new NpgsqlConnection(stack.IdentityDatabase);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT count(*) FROM outbox_messages WHERE message_type LIKE '%UserRegistered%' AND payload->>'userId' = $1 AND dispatched_at IS NOT NULL", connection);
+        command.Parameters.AddWithValue(userId.ToString());
+        return (long)(await command.ExecuteScalarAsync())! == 1;
+    }
+
+    [Collection(PlatformCollection.Name)]
+    public sealed class WithRedis(IdentityPlatform platform) : SignInTests(platform.WithRedis);
+
+    [Collection(PlatformCollection.Name)]
+    public sealed class WithoutRedis(IdentityPlatform platform) : SignInTests(platform.WithoutRedis);
+}
