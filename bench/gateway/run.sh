@@ -26,7 +26,11 @@ trap cleanup EXIT
 backend=$(free_port); gateway=$(free_port); nginx_port=$(free_port)
 ASPNETCORE_URLS=http://127.0.0.1:$backend dotnet "$root/bench/gateway/Backend/bin/Release/net10.0/Backend.dll" >"$work/backend.log" 2>&1 &
 pids+=($!)
+# The gateway needs its signing key; the bench route is anonymous and one client must not be rate limited.
 (cd "$root/gateway/Gateway" && ASPNETCORE_URLS=http://127.0.0.1:$gateway \
+  InternalAuth__SigningKey="$(openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -outform DER | base64 -w0)" \
+  Gateway__AnonymousRoutes__100='GET /api/bench/**' \
+  RateLimits__PerIpPerSecond=10000000 RateLimits__PerIpBurst=10000000 \
   ReverseProxy__Routes__bench__ClusterId=bench \
   ReverseProxy__Routes__bench__Match__Path='/api/bench/{**rest}' \
   ReverseProxy__Clusters__bench__Destinations__primary__Address=http://127.0.0.1:$backend \

@@ -21,6 +21,8 @@ trap 'stop; rm -rf "$data"' EXIT
 
 start() { # sets started_in: seconds from launch to gateway /health 200
   local t0=$SECONDS started; started=$(date +%s.%N)
+  # One client address under load: lift the gateway's per-IP limit for it.
+  RateLimits__PerIpPerSecond=10000000 RateLimits__PerIpBurst=10000000 \
   NO_COLOR=1 dotnet "$root/AppHost/bin/Release/net10.0/AppHost.dll" "${args[@]}" > "$data.log" 2>&1 &
   apphost_pid=$!
   until curl -fsS -o /dev/null "http://127.0.0.1:$gateway/health" 2>/dev/null; do

@@ -95,9 +95,12 @@ public abstract class OAuthTests(Stack stack, OAuthStandIn provider)
     }
 
     [Fact]
-    public async Task An_unknown_provider_is_404()
+    public async Task An_unknown_provider_is_404_and_the_configured_ones_are_listed()
     {
         using var client = stack.Client();
+        var providers = await client.GetFromJsonAsync<JsonElement>("/api/identity/oauth/providers");
+        Assert.Equal(["standin"], providers.EnumerateArray().Select(p => p.GetProperty("name").GetString()));
+
         using var response = await client.GetAsync("/api/identity/oauth/nowhere/authorize");
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }

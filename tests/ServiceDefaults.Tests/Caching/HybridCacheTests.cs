@@ -53,6 +53,27 @@ public sealed class HybridCacheTests(ServersFixture servers)
         Assert.Equal(1, loads);
     }
 
+    [Fact]
+    public async Task With_redis_unreachable_reads_load_and_cache_in_memory_without_throwing()
+    {
+        // A Redis address where nothing listens: the L2 fails on every call, as when Redis dies mid-flight.
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var deadPort = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        using var host = CacheHost($"127.0.0.1:{deadPort},connectTimeout=200");
+        var cache = host.Services.GetRequiredService<HybridCache>();
+        var key = ServersFixture.Unique("config");
+        var loads = 0;
+
+        var first = await cache.GetOrCreateAsync(key, _ => new ValueTask<int>(++loads));
+        var again = await cache.GetOrCreateAsync(key, _ => new ValueTask<int>(++loads));
+
+        Assert.Equal(1, first);
+        Assert.Equal(1, again);
+        Assert.Equal(1, loads);
+    }
+
     private static IHost CacheHost(string? connectionString)
     {
         var builder = Host.CreateApplicationBuilder();

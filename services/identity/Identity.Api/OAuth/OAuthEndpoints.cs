@@ -25,13 +25,21 @@ public static class OAuthEndpoints
 {
     private sealed record PendingState(string Provider, string CodeVerifier, string ReturnTo, string? Language);
 
+    public sealed record ProviderResponse(string Name, string AuthorizeUrl);
+
     public static RouteGroupBuilder MapOAuth(this RouteGroupBuilder api)
     {
+        api.MapGet("/oauth/providers", ListProviders).AllowAnonymous().WithTags("OAuth");
         var oauth = api.MapGroup("/oauth/{provider}").AllowAnonymous().WithTags("OAuth");
         oauth.MapGet("/authorize", AuthorizeAsync);
         oauth.MapGet("/callback", CallbackAsync);
         return api;
     }
+
+    /// <summary>The providers a sign-in page can offer.</summary>
+    private static Ok<List<ProviderResponse>> ListProviders(IOptions<OAuthOptions> options) =>
+        TypedResults.Ok(options.Value.Providers.Keys.Where(name => options.Value.Find(name) is not null).Order()
+            .Select(name => new ProviderResponse(name.ToLowerInvariant(), $"/api/identity/oauth/{name.ToLowerInvariant()}/authorize")).ToList());
 
     private static async Task<Results<RedirectHttpResult, ProblemHttpResult>> AuthorizeAsync(
         string provider, string? returnTo, string? lang, HttpContext http, IOptions<OAuthOptions> options, ISessionStore store, CancellationToken cancellationToken)
