@@ -263,6 +263,46 @@ public abstract class CredentialTests(Stack stack)
         Assert.Equal(HttpStatusCode.NotFound, viaGateway.StatusCode);
     }
 
+    [Fact]
+    public async Task A_user_disabled_by_users_is_refused_on_every_gateway_until_enabled_again()
+    {
+        var from = LoopbackClient.NextAddress();
+        using var a = stack.Client(from);
+        using var b = stack.Client(from, gatewayB: true);
+        var email = IdentityApi.NewEmail();
+        var signedIn = await a.SignInNewAsync(email);
+        using (var viaB = await b.GetWithTokenAsync("/api/identity/me", signedIn.AccessToken)) Assert.Equal(HttpStatusCode.OK, viaB.StatusCode);
+
+        await stack.PublishAsync(new Platform.Contracts.Users.UserDisabled(signedIn.UserId, DateTimeOffset.UtcNow));
+        foreach (var client in new[] { a, b })
+        {
+            var refused = await Eventually.TrueAsync(async () =>
+            {
+                using var me = await client.GetWithTokenAsync("/api/identity/me", signedIn.AccessToken);
+                return me.StatusCode == HttpStatusCode.Unauthorized;
+            }, TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(20));
+            Assert.True(refused, "a disabled user's token still worked");
+        }
+        stack.Clock.Advance(TimeSpan.FromSeconds(61));
+        (await a.SendCodeAsync(email)).Dispose();
+        using (var signIn = await a.SignInAsync(email, await a.LatestCodeAsync(email)))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, signIn.StatusCode);
+            Assert.Equal("user_disabled", await signIn.ProblemCodeAsync());
+        }
+
+        await stack.PublishAsync(new Platform.Contracts.Users.UserEnabled(signedIn.UserId, DateTimeOffset.UtcNow));
+        var enabled = await Eventually.TrueAsync(async () =>
+        {
+            // Far enough apart that retrying here never meets the per-target daily limit of codes.
+            stack.Clock.Advance(TimeSpan.FromHours(2.5));
+            using var sent = await a.SendCodeAsync(email);
+            using var signIn = await a.SignInAsync(email, await a.LatestCodeAsync(email));
+            return signIn.StatusCode == HttpStatusCode.OK;
+        }, TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(100));
+        Assert.True(enabled, "an enabled user could not sign in again");
+    }
+
     [Collection(PlatformCollection.Name)]
     public sealed class WithRedis(IdentityPlatform platform) : CredentialTests(platform.WithRedis);
 

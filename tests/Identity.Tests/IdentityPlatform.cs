@@ -4,13 +4,6 @@ extern alias identity;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Identity.Tests;
 
@@ -45,6 +38,7 @@ public sealed class Stack : IAsyncDisposable
     public const string Admin = "admin@example.test";
 
     private readonly List<IAsyncDisposable> _apps = [];
+    private MassTransit.IBusControl? _bus;
 
     private Stack(bool redis) => Redis = redis;
 
@@ -108,6 +102,7 @@ public sealed class Stack : IAsyncDisposable
         }
 
         await stack.WaitUntilHealthyAsync();
+        stack._bus = await TestBus.StartAsync(vhost);
         return stack;
     }
 
@@ -124,7 +119,7 @@ public sealed class Stack : IAsyncDisposable
 
     private void Start<TProgram>(int port, Dictionary<string, string?> settings) where TProgram : class
     {
-        var app = new PlatformApp<TProgram>(settings, Clock, Logs);
+        var app = new ServiceApp<TProgram>(settings, Clock, Logs);
         app.UseKestrel(port);
         app.StartServer();
         _apps.Add(app);
@@ -151,29 +146,15 @@ public sealed class Stack : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>Publishes an event as another service would (users' UserDisabled, for example).</summary>
+    public Task PublishAsync<T>(T message) where T : class => _bus!.Publish(message);
+
     public async ValueTask DisposeAsync()
     {
+        if (_bus is not null) await _bus.StopAsync();
         foreach (var app in Enumerable.Reverse(_apps))
         {
             await app.DisposeAsync();
-        }
-    }
-
-    private sealed class PlatformApp<TProgram>(Dictionary<string, string?> settings, TimeProvider clock, ILoggerProvider logs)
-        : WebApplicationFactory<TProgram> where TProgram : class
-    {
-        protected override IHost CreateHost(IHostBuilder builder)
-        {
-            // Host configuration is visible while Program.cs runs, unlike ConfigureAppConfiguration.
-            builder.ConfigureHostConfiguration(c => c.AddInMemoryCollection(settings));
-            return base.CreateHost(builder);
-        }
-
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseEnvironment("Development");
-            builder.ConfigureLogging(l => l.AddProvider(logs));
-            builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton(clock)));
         }
     }
 }

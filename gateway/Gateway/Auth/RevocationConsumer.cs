@@ -9,13 +9,15 @@ namespace Gateway.Auth;
 /// temporary queue, so every instance hears every revocation.
 /// </summary>
 public sealed class RevocationConsumer(CallerCache cache, ILogger<RevocationConsumer> logger) :
-    IConsumer<TokenRevoked>, IConsumer<ApiKeyRevoked>, IConsumer<UserDisabled>, IConsumer<UserRolesChanged>
+    IConsumer<TokenRevoked>, IConsumer<ApiKeyRevoked>, IConsumer<UserDisabled>, IConsumer<UserCredentialsRevoked>, IConsumer<UserRolesChanged>
 {
     public Task Consume(ConsumeContext<TokenRevoked> context) => DropCredential(context.Message.CredentialId);
 
     public Task Consume(ConsumeContext<ApiKeyRevoked> context) => DropCredential(context.Message.CredentialId);
 
     public Task Consume(ConsumeContext<UserDisabled> context) => DropUser(context.Message.UserId);
+
+    public Task Consume(ConsumeContext<UserCredentialsRevoked> context) => DropUser(context.Message.UserId);
 
     public Task Consume(ConsumeContext<UserRolesChanged> context) => DropUser(context.Message.UserId);
 

@@ -17,3 +17,9 @@ public sealed record ApiKeyRevoked(Guid UserId, string CredentialId, DateTimeOff
 
 /// <summary>A user's roles changed; gateways drop what they cached about the user so the new roles apply.</summary>
 public sealed record UserRolesChanged(Guid UserId, IReadOnlyList<string> Roles, DateTimeOffset ChangedAt);
+
+/// <summary>
+/// identity has refused every credential of the user (after <c>UserDisabled</c>): gateways drop what they cached,
+/// and a fresh introspection now answers inactive.
+/// </summary>
+public sealed record UserCredentialsRevoked(Guid UserId, DateTimeOffset RevokedAt);

@@ -1,10 +1,12 @@
 using Users.Api.Data;
+using Users.Api.Profiles;
+using Users.Api.Redemptions;
 
 namespace Users.Api;
 
 internal static class Extensions
 {
-    /// <summary>Everything the users service depends on: its database, cache and messaging.</summary>
+    /// <summary>Everything the users service depends on: its database, cache, messaging and the redemption saga.</summary>
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddNpgsqlDbContext<UsersDbContext>("usersdb");
@@ -12,6 +14,16 @@ internal static class Extensions
         builder.AddDataProtectionKeys<UsersDbContext>();
         builder.AddCaching("cache");
         builder.AddInternalAuthentication();
-        builder.AddMessaging<UsersDbContext>("messaging");
+        builder.AddMessaging<UsersDbContext>("messaging", bus =>
+        {
+            bus.AddConsumer<UserRegisteredConsumer>();
+            bus.AddConsumer<SeatAllocatedConsumer>();
+            bus.AddConsumer<SeatAllocationFailedConsumer>();
+            bus.AddConsumer<SeatAllocationCancelledConsumer>();
+        });
+
+        builder.Services.AddOptions<RedemptionOptions>().BindConfiguration("Redemptions");
+        builder.Services.AddSingleton<RedemptionTimeouts>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RedemptionTimeouts>());
     }
 }

@@ -1,4 +1,7 @@
 using Users.Api;
+using Users.Api.Profiles;
+using Users.Api.RedeemCodes;
+using Users.Api.Redemptions;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -8,6 +11,12 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+
+var api = app.MapGroup("/api/users");
+api.MapProfiles();
+api.MapRedeemCodes();
+api.MapRedemptions();
+api.MapUserAdmin();
 
 app.Run();
 

@@ -1,5 +1,6 @@
 using Identity.Api.Data;
 using Microsoft.EntityFrameworkCore;
+using Platform.Contracts.Identity;
 using Platform.Contracts.Users;
 using Platform.ServiceDefaults.Messaging;
 
@@ -17,6 +18,8 @@ public sealed class UserDisabledConsumer(IdentityDbContext db, TimeProvider time
             .ExecuteUpdateAsync(s => s.SetProperty(u => u.Status, UserStatus.Disabled), cancellationToken);
         await Db.UserTokens.Where(t => t.UserId == message.UserId && t.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, message.DisabledAt), cancellationToken);
+        // Gateways also hear UserDisabled, but may re-introspect before this commits: this one comes after.
+        Db.AddEvent(new UserCredentialsRevoked(message.UserId, message.DisabledAt));
     }
 }
 

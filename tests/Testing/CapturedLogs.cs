@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Identity.Tests;
+namespace Platform.Testing;
 
 /// <summary>Every log line the apps write, with exceptions, so tests can prove no secret reaches a log.</summary>
 public sealed class CapturedLogs : ILoggerProvider

@@ -1,0 +1,68 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Platform.Contracts.Users;
+using Platform.ServiceDefaults.Data;
+using Platform.ServiceDefaults.Messaging;
+using Users.Api.Data;
+
+namespace Users.Api.Redemptions;
+
+/// <summary>The <c>Redemptions</c> section.</summary>
+public sealed class RedemptionOptions
+{
+    /// <summary>How long a reservation waits for pool's answer before users asks pool to cancel it.</summary>
+    public TimeSpan AnswerTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How often overdue reservations are looked for.</summary>
+    public TimeSpan CheckInterval { get; set; } = TimeSpan.FromSeconds(15);
+}
+
+/// <summary>
+/// Reservations pool has not answered in time get <c>CancelSeatAllocation</c>. The code goes back to unused only
+/// when pool confirms (<c>SeatAllocationCancelled</c>), after removing any seat it made late, so one code never
+/// yields two seats. Instances share the work with <c>FOR UPDATE SKIP LOCKED</c>.
+/// </summary>
+public sealed class RedemptionTimeouts(IServiceScopeFactory scopes, IOptions<RedemptionOptions> options, TimeProvider time, ILogger<RedemptionTimeouts> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await CancelOverdueAsync(stoppingToken);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(e, "Looking for unanswered redemptions failed; trying again");
+            }
+            await Task.Delay(options.Value.CheckInterval, time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    public async Task<int> CancelOverdueAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<UsersDbContext>();
+        return await db.InTransactionAsync(async ct =>
+        {
+            var now = time.GetUtcNow();
+            var due = now - options.Value.AnswerTimeout;
+            var overdue = await db.Redemptions
+                .FromSql($"SELECT * FROM redemptions WHERE status = 'pending' AND cancel_requested_at IS NULL AND created_at <= {due} ORDER BY created_at LIMIT 100 FOR UPDATE SKIP LOCKED")
+                .ToListAsync(ct);
+            foreach (var redemption in overdue)
+            {
+                redemption.CancelRequestedAt = now;
+                db.AddEvent(new CancelSeatAllocation(redemption.Id, now));
+            }
+            await db.SaveChangesAsync(ct);
+            if (overdue.Count > 0)
+            {
+                logger.LogInformation("Asked pool to cancel {Count} unanswered redemptions", overdue.Count);
+            }
+            return overdue.Count;
+        }, cancellationToken);
+    }
+}

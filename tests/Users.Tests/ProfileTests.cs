@@ -1,0 +1,116 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Npgsql;
+using Platform.Contracts.Identity;
+
+namespace Users.Tests;
+
+/// <summary>Profiles from claims or UserRegistered, and the admin side: listing, disabling, X-Domain, audit.</summary>
+public abstract class ProfileTests(UsersStack stack)
+{
+    [Fact]
+    public async Task The_first_request_creates_the_profile_from_verified_claims_and_people_edit_only_their_own_fields()
+    {
+        var id = Guid.NewGuid();
+        var email = $"{id:N}@example.test";
+        using var client = stack.ClientFor(id, email);
+
+        var me = await client.GetFromJsonAsync<JsonElement>("/api/users/me");
+        Assert.Equal(id, me.GetProperty("id").GetGuid());
+        Assert.Equal(email, me.GetProperty("email").GetString());
+        Assert.Equal("active", me.GetProperty("status").GetString());
+
+        using var patched = await client.PatchAsJsonAsync("/api/users/me", new { displayName = "Ada", locale = "zh-CN", email = "other@example.test" });
+        Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+        var after = await patched.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Ada", after.GetProperty("displayName").GetString());
+        Assert.Equal(email, after.GetProperty("email").GetString());
+
+        using var bad = await client.PatchAsJsonAsync("/api/users/me", new { locale = "not a locale" });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+
+    [Fact]
+    public async Task UserRegistered_creates_the_profile_before_any_request_and_a_redelivery_changes_nothing()
+    {
+        var id = Guid.NewGuid();
+        var registered = new UserRegistered(id, $"{id:N}@example.test", null, DateTimeOffset.UtcNow);
+        await stack.PublishAsync(registered);
+        await stack.PublishAsync(registered);
+
+        using var admin = stack.AdminClient();
+        Assert.True(await Eventually.TrueAsync(async () => (await admin.GetAsync($"/api/users/{id}")).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(10)));
+        var profile = await admin.GetFromJsonAsync<JsonElement>($"/api/users/{id}");
+        Assert.Equal(registered.Email, profile.GetProperty("email").GetString());
+    }
+
+    [Fact]
+    public async Task Admins_list_users_with_paging_search_and_status()
+    {
+        var marker = Guid.NewGuid().ToString("N")[..10];
+        for (var i = 0; i < 3; i++)
+        {
+            using var client = stack.ClientFor(Guid.NewGuid(), $"{marker}-{i}@example.test");
+            (await client.GetAsync("/api/users/me")).Dispose();
+        }
+        using var admin = stack.AdminClient();
+
+        var page = await admin.GetFromJsonAsync<JsonElement>($"/api/users?q={marker}&page=2&pageSize=2");
+        Assert.Equal(3, page.GetProperty("total").GetInt64());
+        Assert.Equal(1, page.GetProperty("items").GetArrayLength());
+        Assert.Equal(2, page.GetProperty("page").GetInt32());
+
+        using var tooBig = await admin.GetAsync("/api/users?pageSize=201");
+        Assert.Equal(HttpStatusCode.BadRequest, tooBig.StatusCode);
+        using var notAdmin = stack.ClientFor(Guid.NewGuid(), "x@example.test");
+        using var forbidden = await notAdmin.GetAsync("/api/users");
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+    }
+
+    [Fact]
+    public async Task Disabling_needs_the_users_domain_publishes_UserDisabled_and_is_audited()
+    {
+        var id = Guid.NewGuid();
+        using (var user = stack.ClientFor(id, $"{id:N}@example.test")) (await user.GetAsync("/api/users/me")).Dispose();
+
+        using var noDomain = stack.AdminClient(withDomain: false);
+        using var refused = await noDomain.PostAsync($"/api/users/{id}/disable", null);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("domain_mismatch", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString());
+        noDomain.DefaultRequestHeaders.Add("X-Domain", "pool");
+        using var wrong = await noDomain.PostAsync($"/api/users/{id}/disable", null);
+        Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+
+        using var admin = stack.AdminClient();
+        using var disabled = await admin.PostAsync($"/api/users/{id}/disable", null);
+        Assert.Equal(HttpStatusCode.OK, disabled.StatusCode);
+        Assert.Equal("users", disabled.Headers.GetValues("X-Domain-Ack").Single());
+        Assert.Equal("disabled", (await disabled.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+        Assert.True(await Eventually.TrueAsync(() => stack.Disabled.Any(d => d.UserId == id), TimeSpan.FromSeconds(10)), "UserDisabled was not published");
+
+        await using var connection = new NpgsqlConnection(stack.Database);
+        await connection.OpenAsync();
+        await using var audit = new NpgsqlCommand("SELECT count(*) FROM audit_logs WHERE action = 'disable_user' AND entity_id = $1", connection);
+        audit.Parameters.AddWithValue(id.ToString());
+        Assert.Equal(1L, await audit.ExecuteScalarAsync());
+
+        using var missing = await admin.PostAsync($"/api/users/{Guid.NewGuid()}/disable", null);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
+    public async Task Without_an_internal_token_everything_but_health_is_401()
+    {
+        using var anonymous = stack.ClientFor(Guid.NewGuid());
+        anonymous.DefaultRequestHeaders.Authorization = new("Bearer", "a-client-token-not-a-jwt");
+        using var response = await anonymous.GetAsync("/api/users/me");
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Collection(PlatformCollection.Name)]
+    public sealed class WithRedis(UsersPlatform platform) : ProfileTests(platform.WithRedis);
+
+    [Collection(PlatformCollection.Name)]
+    public sealed class WithoutRedis(UsersPlatform platform) : ProfileTests(platform.WithoutRedis);
+}
