@@ -43,6 +43,7 @@ public static class Extensions
         app.MapHealthEndpoints();
         app.MapPrometheusScrapingEndpoint("/metrics").AllowAnonymous();
         app.MapDefaultOpenApi();
+        app.MapInternalEndpoints();
         return app;
     }
 }

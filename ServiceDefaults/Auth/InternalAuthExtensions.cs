@@ -48,6 +48,7 @@ public static class InternalAuthExtensions
                 ClockSkew = TimeSpan.FromSeconds(5),
             };
         });
+        builder.Services.AddSingleton<InternalAuthentication>();
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireClaim(InternalClaims.Subject).Build())
             .AddPolicy(AdminPolicy, p => p.RequireClaim(InternalClaims.Subject).RequireRole("admin"))
@@ -55,3 +56,6 @@ public static class InternalAuthExtensions
         return builder;
     }
 }
+
+/// <summary>Registered by <c>AddInternalAuthentication</c>: this process is a service behind the gateway.</summary>
+public sealed class InternalAuthentication;

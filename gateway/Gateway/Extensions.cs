@@ -1,3 +1,4 @@
+using Gateway.Admin;
 using Gateway.Auth;
 using Gateway.Health;
 using Gateway.RateLimiting;
@@ -22,7 +23,12 @@ internal static class Extensions
 
         builder.Services.AddSingleton<CallerCache>();
         builder.Services.AddSingleton<AnonymousRoutes>();
+        builder.Services.AddSingleton<ServiceTokens>();
         builder.Services.AddHttpClient<IntrospectionClient>(http => http.BaseAddress = new("http://identity"));
+        // A status page reports a slow or absent service; it does not retry it.
+#pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked experimental; it is the documented opt-out.
+        builder.Services.AddHttpClient(AdminEndpoints.ClientName, http => http.Timeout = TimeSpan.FromSeconds(5)).RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
         builder.Services.AddGatewayRateLimits(builder.Configuration);
         // Each instance hears every revocation on its own temporary queue.
         builder.AddMessaging("messaging", bus => bus.AddConsumer<RevocationConsumer>()

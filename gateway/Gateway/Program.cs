@@ -1,4 +1,5 @@
 using Gateway;
+using Gateway.Admin;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -9,6 +10,7 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.UseGatewayAuthentication();
+app.MapGatewayAdmin();
 app.MapReverseProxy();
 
 app.Run();

@@ -66,6 +66,35 @@ public abstract class AdminAndSecretsTests(Stack stack)
     }
 
     [Fact]
+    public async Task The_gateway_gathers_system_and_database_status_from_the_services_for_admins_only()
+    {
+        using var client = stack.Client();
+        var admin = await stack.SignInAdminAsync(client);
+        var someone = await client.SignInNewAsync();
+
+        using (var anonymous = await client.GetAsync("/api/admin/db-status")) Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        using (var user = await client.GetWithTokenAsync("/api/admin/db-status", someone.AccessToken)) Assert.Equal(HttpStatusCode.Forbidden, user.StatusCode);
+
+        using var dbStatus = await client.GetWithTokenAsync("/api/admin/db-status", admin.AccessToken);
+        Assert.Equal(HttpStatusCode.OK, dbStatus.StatusCode);
+        var body = await dbStatus.Content.ReadFromJsonAsync<JsonElement>();
+        var identity = body.GetProperty("services").EnumerateArray().Single(s => s.GetProperty("service").GetString() == "identity");
+        var database = identity.GetProperty("report").GetProperty("databases")[0];
+        Assert.True(database.GetProperty("ok").GetBoolean());
+        Assert.Contains(database.GetProperty("appliedMigrations").EnumerateArray(), m => m.GetString()!.EndsWith("_Identity"));
+        Assert.Equal(0, database.GetProperty("pendingMigrations").GetArrayLength());
+        Assert.DoesNotContain("password", database.GetProperty("url").GetString()!, StringComparison.OrdinalIgnoreCase);
+        // The other services are not running in this stack: reported, not fatal.
+        Assert.False(body.GetProperty("ok").GetBoolean());
+
+        var system = await (await client.GetWithTokenAsync("/api/admin/system", admin.AccessToken)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(50, system.GetProperty("rateLimits").GetProperty("perIpPerSecond").GetInt32());
+        var identitySystem = system.GetProperty("services").EnumerateArray().Single(s => s.GetProperty("service").GetString() == "identity").GetProperty("report");
+        Assert.Equal(stack.Redis ? "redis" : "memory", identitySystem.GetProperty("cache").GetProperty("active").GetString());
+        Assert.Equal(300, identitySystem.GetProperty("jobs").GetProperty("visibilityTimeoutSeconds").GetInt32());
+    }
+
+    [Fact]
     public async Task Raw_tokens_session_ids_keys_and_codes_are_in_neither_the_database_nor_the_logs()
     {
         var cookies = new CookieContainer();

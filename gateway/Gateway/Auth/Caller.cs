@@ -20,6 +20,7 @@ public sealed class Caller
         string? csrfToken, CallerLimits? limits, string clientIp, DateTimeOffset resolvedAt, DateTimeOffset cachedUntil)
     {
         CredentialType = credentialType;
+        Roles = roles;
         CredentialId = credentialId;
         UserId = userId;
         CsrfToken = csrfToken;
@@ -40,6 +41,7 @@ public sealed class Caller
     }
 
     public string CredentialType { get; }
+    public IReadOnlyList<string> Roles { get; }
     public string? CredentialId { get; }
     public Guid? UserId { get; }
     public string? CsrfToken { get; }

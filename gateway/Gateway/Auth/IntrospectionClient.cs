@@ -1,20 +1,11 @@
-using System.Security.Claims;
-using Platform.ServiceDefaults.Auth;
-
 namespace Gateway.Auth;
 
 /// <summary>Calls identity's <c>POST /internal/introspect</c> with the gateway's own service token.</summary>
-public sealed class IntrospectionClient(HttpClient http, InternalTokenIssuer issuer)
+public sealed class IntrospectionClient(HttpClient http, ServiceTokens tokens)
 {
     public sealed record IntrospectResponse(
         bool Active, Guid? UserId, string[]? Roles, string? Email, string? Phone, string? CredentialType,
         string? CredentialId, DateTimeOffset? ExpiresAt, string? CsrfToken, CallerLimits? Limits);
-
-    private static readonly Claim[] ServiceClaims =
-    [
-        new(InternalClaims.CredentialType, InternalClaims.Types.Service),
-        new(InternalClaims.Roles, "gateway"),
-    ];
 
     public async Task<IntrospectResponse> IntrospectAsync(Credential credential, CancellationToken cancellationToken)
     {
@@ -22,7 +13,7 @@ public sealed class IntrospectionClient(HttpClient http, InternalTokenIssuer iss
         {
             Content = JsonContent.Create(new { type = credential.Type, credential = credential.Value }),
         };
-        request.Headers.Authorization = new("Bearer", issuer.Issue("identity", ServiceClaims, TimeSpan.FromSeconds(30)));
+        request.Headers.Authorization = new("Bearer", tokens.For("identity"));
         using var response = await http.SendAsync(request, cancellationToken);
         if (!response.IsSuccessStatusCode)
         {
