@@ -182,6 +182,26 @@ public abstract class SignInTests(Stack stack)
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
+    [Fact]
+    public async Task One_address_over_its_rate_limit_gets_429_with_retry_after_at_the_gateway()
+    {
+        using var client = stack.Client();
+        var responses = await Task.WhenAll(Enumerable.Range(0, 300).Select(async _ =>
+        {
+            using var response = await client.GetAsync("/api/identity/oauth/providers");
+            return (response.StatusCode, RetryAfter: response.Headers.RetryAfter?.Delta);
+        }));
+        var limited = responses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
+        Assert.NotEmpty(limited);
+        Assert.All(limited, r => Assert.True(r.RetryAfter >= TimeSpan.FromSeconds(1)));
+        Assert.True(responses.Count(r => r.StatusCode == HttpStatusCode.OK) >= 100, "the burst of 100 should pass");
+
+        // Another address has its own bucket.
+        using var other = stack.Client();
+        using var fine = await other.GetAsync("/api/identity/oauth/providers");
+        Assert.Equal(HttpStatusCode.OK, fine.StatusCode);
+    }
+
     private async Task<bool> UserRegisteredDispatchedAsync(Guid userId)
     {
         await using var connection = new NpgsqlConnection(stack.IdentityDatabase);

@@ -12,7 +12,7 @@ namespace Platform.Testing;
 /// One of our services hosted in the test process: its real Program with the given settings (visible while
 /// Program.cs runs), a controlled clock and captured logs. Call <c>UseKestrel(port)</c> for a real socket.
 /// </summary>
-public sealed class ServiceApp<TProgram>(IReadOnlyDictionary<string, string?> settings, TimeProvider clock, ILoggerProvider logs)
+public sealed class ServiceApp<TProgram>(IReadOnlyDictionary<string, string?> settings, TimeProvider clock, ILoggerProvider logs, string environment = "Development")
     : WebApplicationFactory<TProgram> where TProgram : class
 {
     protected override IHost CreateHost(IHostBuilder builder)
@@ -24,7 +24,7 @@ public sealed class ServiceApp<TProgram>(IReadOnlyDictionary<string, string?> se
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Development");
+        builder.UseEnvironment(environment);
         builder.ConfigureLogging(l => l.AddProvider(logs));
         builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton(clock)));
     }
