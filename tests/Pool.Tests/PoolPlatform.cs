@@ -117,7 +117,8 @@ public sealed class PoolStack : IAsyncDisposable
 
     /// <summary>An admin client of instance A (or B), minting a fresh internal JWT per request, with X-Domain: pool unless told.</summary>
     public HttpClient Admin(bool b = false, string? domain = "pool", string role = "admin") =>
-        (b ? B : A).Client(Platform.SigningKey, Clock, role, domain);
+        // JwtBearer checks lifetimes against the real clock, not the app's TimeProvider: mint with the real one.
+        (b ? B : A).Client(Platform.SigningKey, TimeProvider.System, role, domain);
 
     public async ValueTask DisposeAsync()
     {
