@@ -51,11 +51,11 @@ internal static class Extensions
                     "Upstream:BaseUrl is required when Upstream:Mode is http (set Upstream:Mode=simulator for development).");
                 builder.Services.AddHttpClient<IUpstreamTeamClient, HttpUpstreamTeamClient>(http =>
                     http.BaseAddress = new Uri(baseUrl.ToString().TrimEnd('/') + "/"));
-                // The standard handler's retry delay (2 s, doubling) suits the real API; tests shorten it.
+                // The standard handler's retry delay (2 s, doubling) suits the real API; tests shorten it. The upstream
+                // client is pool's only outgoing HTTP client, so this applies to every standard handler here.
                 if (section.GetValue<int?>("RetryDelayMilliseconds") is { } delay)
                 {
-                    builder.Services.Configure<HttpStandardResilienceOptions>($"{nameof(IUpstreamTeamClient)}-standard",
-                        o => o.Retry.Delay = TimeSpan.FromMilliseconds(delay));
+                    builder.Services.ConfigureAll<HttpStandardResilienceOptions>(o => o.Retry.Delay = TimeSpan.FromMilliseconds(delay));
                 }
                 break;
             default:
