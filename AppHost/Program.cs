@@ -25,6 +25,11 @@ if (builder.Configuration["Environment"] is null or "Development")
 
 var users = AddService("users", "services/users/Users.Api", 5102, usersdb);
 var pool = AddService("pool", "services/pool/Pool.Api", 5103, pooldb);
+if (builder.Configuration["Environment"] is null or "Development")
+{
+    // Development: mothers live in pool's in-memory upstream simulator (any token not starting with "invalid").
+    pool.WithEnvironment("Upstream__Mode", "simulator");
+}
 var promo = AddService("promo", "services/promo/Promo.Api", 5104, promodb);
 
 // The gateway: the one external endpoint. It resolves credentials through identity, caches the answers (dropping

@@ -1,17 +1,65 @@
+using Microsoft.Extensions.Http.Resilience;
 using Pool.Api.Data;
+using Pool.Api.Mothers;
+using Pool.Api.Seats;
+using Pool.Api.Sync;
+using Pool.Api.Upstream;
 
 namespace Pool.Api;
 
 internal static class Extensions
 {
-    /// <summary>Everything the pool service depends on: its database, cache and messaging.</summary>
+    /// <summary>Everything the pool service depends on: its database, cache, locks, messaging, job queue and the upstream.</summary>
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddNpgsqlDbContext<PoolDbContext>("pooldb");
         builder.Services.AddMigration<PoolDbContext>();
         builder.AddDataProtectionKeys<PoolDbContext>();
         builder.AddCaching("cache");
+        builder.AddDistributedLocks("pooldb");
         builder.AddInternalAuthentication();
-        builder.AddMessaging<PoolDbContext>("messaging");
+        builder.AddMessaging<PoolDbContext>("messaging", bus =>
+        {
+            bus.AddConsumer<RedeemCodeRedeemedConsumer>();
+            bus.AddConsumer<CancelSeatAllocationConsumer>();
+        });
+
+        builder.Services.AddOptions<PoolOptions>().BindConfiguration(PoolOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<PoolMetrics>();
+        builder.Services.AddSingleton<MotherTokens>();
+
+        builder.AddJobs<PoolDbContext>("pool");
+        builder.Services.AddJobHandler<SyncMotherHandler>(SyncMotherHandler.JobType);
+        builder.Services.AddJobHandler<SeatAllocationHandler>(SeatAllocationHandler.JobType);
+        builder.Services.AddJobHandler<SeatReleaseHandler>(SeatReleaseHandler.JobType);
+
+        builder.AddUpstream();
+    }
+
+    /// <summary>The upstream team API: over HTTP to <c>Upstream:BaseUrl</c>, or the in-memory simulator.</summary>
+    private static void AddUpstream(this IHostApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection(UpstreamOptions.Section);
+        var upstream = section.Get<UpstreamOptions>() ?? new UpstreamOptions();
+        switch (upstream.Mode)
+        {
+            case "simulator":
+                builder.Services.AddSingleton<IUpstreamTeamClient, UpstreamSimulator>();
+                break;
+            case "http":
+                var baseUrl = upstream.BaseUrl ?? throw new InvalidOperationException(
+                    "Upstream:BaseUrl is required when Upstream:Mode is http (set Upstream:Mode=simulator for development).");
+                builder.Services.AddHttpClient<IUpstreamTeamClient, HttpUpstreamTeamClient>(http =>
+                    http.BaseAddress = new Uri(baseUrl.ToString().TrimEnd('/') + "/"));
+                // The standard handler's retry delay (2 s, doubling) suits the real API; tests shorten it. The upstream
+                // client is pool's only outgoing HTTP client, so this applies to every standard handler here.
+                if (section.GetValue<int?>("RetryDelayMilliseconds") is { } delay)
+                {
+                    builder.Services.ConfigureAll<HttpStandardResilienceOptions>(o => o.Retry.Delay = TimeSpan.FromMilliseconds(delay));
+                }
+                break;
+            default:
+                throw new InvalidOperationException($"Upstream:Mode must be http or simulator, not '{upstream.Mode}'.");
+        }
     }
 }

@@ -1,4 +1,7 @@
 using Pool.Api;
+using Pool.Api.Groups;
+using Pool.Api.Jobs;
+using Pool.Api.Mothers;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -8,6 +11,11 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+
+var api = app.MapGroup("/api/pool");
+api.MapPoolGroups();
+api.MapMothers();
+api.MapJobs();
 
 app.Run();
 

@@ -1,11 +1,91 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Platform.ServiceDefaults.Data;
+using Platform.ServiceDefaults.Jobs;
+using Pool.Api.Groups;
+using Pool.Api.Mothers;
+using Pool.Api.Seats;
 
 namespace Pool.Api.Data;
 
 /// <summary>The pool service's own database (`pooldb`), reached by no other service.</summary>
-public sealed class PoolDbContext(DbContextOptions<PoolDbContext> options) : PlatformDbContext(options);
+public sealed class PoolDbContext(DbContextOptions<PoolDbContext> options) : PlatformDbContext(options)
+{
+    public DbSet<PoolGroup> PoolGroups => Set<PoolGroup>();
+    public DbSet<PoolSequence> PoolSequences => Set<PoolSequence>();
+    public DbSet<Mother> Mothers => Set<Mother>();
+    public DbSet<MotherTeam> MotherTeams => Set<MotherTeam>();
+    public DbSet<ChildAccount> ChildAccounts => Set<ChildAccount>();
+    public DbSet<Seat> Seats => Set<Seat>();
+    public DbSet<SeatAllocation> SeatAllocations => Set<SeatAllocation>();
+    public DbSet<Job> Jobs => Set<Job>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        base.OnModelCreating(modelBuilder);
+        modelBuilder.ConfigureJobs("pool_jobs");
+        modelBuilder.Entity<PoolGroup>(e =>
+        {
+            e.Property(g => g.Name).HasMaxLength(100);
+            e.HasIndex(g => g.Name).IsUnique();
+            e.Property(g => g.TeamNameTemplate).HasMaxLength(200);
+            e.Property(g => g.EmailTemplate).HasMaxLength(200);
+            e.Property(g => g.EmailDomain).HasMaxLength(200);
+        });
+        modelBuilder.Entity<PoolSequence>(e =>
+        {
+            e.HasKey(s => new { s.GroupId, s.Kind, s.Day });
+            e.Property(s => s.Kind).HasMaxLength(20);
+            e.Property(s => s.Day).HasMaxLength(8);
+        });
+        modelBuilder.Entity<Mother>(e =>
+        {
+            e.Property(m => m.Name).HasMaxLength(100);
+            e.Property(m => m.Email).HasMaxLength(254);
+            e.Property(m => m.Provider).HasMaxLength(50);
+            e.Property(m => m.Status).HasConversion(LowerCase<MotherStatus>()).HasMaxLength(20);
+            e.HasIndex(m => new { m.GroupId, m.Status });
+            e.HasIndex(m => m.Email).IsUnique();
+        });
+        modelBuilder.Entity<MotherTeam>(e =>
+        {
+            e.Property(t => t.TeamId).HasMaxLength(100);
+            e.Property(t => t.Name).HasMaxLength(200);
+            e.HasIndex(t => new { t.MotherId, t.TeamId }).IsUnique();
+        });
+        modelBuilder.Entity<ChildAccount>(e =>
+        {
+            e.Property(c => c.TeamId).HasMaxLength(100);
+            e.Property(c => c.Email).HasMaxLength(254);
+            e.Property(c => c.Status).HasMaxLength(20);
+            e.Property(c => c.MemberId).HasMaxLength(100);
+            e.HasIndex(c => new { c.MotherId, c.TeamId, c.Email }).IsUnique();
+        });
+        modelBuilder.Entity<Seat>(e =>
+        {
+            e.Property(s => s.Status).HasConversion(LowerCase<SeatStatus>()).HasMaxLength(10);
+            e.Property(s => s.TeamId).HasMaxLength(100);
+            e.Property(s => s.Email).HasMaxLength(254);
+            e.HasIndex(s => new { s.MotherId, s.Slot }).IsUnique();
+            // One seat per email on a team, whatever the concurrency.
+            e.HasIndex(s => new { s.TeamId, s.Email }).IsUnique().HasFilter("email IS NOT NULL");
+            e.HasIndex(s => s.RedemptionId).IsUnique().HasFilter("redemption_id IS NOT NULL");
+        });
+        modelBuilder.Entity<SeatAllocation>(e =>
+        {
+            e.HasKey(a => a.RedemptionId);
+            e.Property(a => a.Email).HasMaxLength(254);
+            e.Property(a => a.TeamId).HasMaxLength(100);
+            e.Property(a => a.Reason).HasMaxLength(200);
+            e.Property(a => a.Status).HasConversion(LowerCase<AllocationStatus>()).HasMaxLength(20);
+        });
+    }
+
+    // Enums are stored as their lower-case names, as the API shows them.
+    private static ValueConverter<T, string> LowerCase<T>() where T : struct, Enum =>
+        new(v => v.ToString().ToLowerInvariant(), v => Enum.Parse<T>(v, true));
+}
 
 /// <summary>Lets `dotnet ef` build the model without starting the service or reaching a database.</summary>
 internal sealed class PoolDbContextFactory : IDesignTimeDbContextFactory<PoolDbContext>

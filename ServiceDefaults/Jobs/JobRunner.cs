@@ -1,0 +1,185 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Platform.ServiceDefaults.Jobs;
+
+/// <summary>
+/// Runs the jobs of one queue: claims a due job, runs its handler while extending the lease every third of it, and
+/// finishes it, all conditional on the lease token. When an extension finds the lease gone (the job was reaped
+/// and perhaps claimed by another runner), the handler is cancelled and nothing more is written. Several instances
+/// share one table safely; <c>Jobs:Workers</c> loops run in each.
+/// </summary>
+public sealed partial class JobRunner<TContext>(
+    IServiceScopeFactory scopes, IOptions<JobOptions> options, JobMetrics metrics, JobQueueName queue,
+    TimeProvider time, ILogger<JobRunner<TContext>> logger) : BackgroundService
+    where TContext : DbContext
+{
+    private readonly JobOptions _options = options.Value;
+    private long _lastReap;
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        _options.RunnerEnabled
+            ? Task.WhenAll(Enumerable.Range(0, _options.Workers).Select(_ => Task.Run(() => WorkAsync(stoppingToken), stoppingToken)))
+            : Task.CompletedTask;
+
+    private async Task WorkAsync(CancellationToken stoppingToken)
+    {
+        var poll = TimeSpan.FromMilliseconds(_options.PollIntervalMilliseconds);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (!await RunOneAsync(stoppingToken))
+                {
+                    await Task.Delay(poll, time, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                LogLoopFailed(logger, ex, queue.Name);
+                await Task.Delay(poll, time, stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>Reaps expired leases now and then, claims one job and runs it; false when nothing was due.</summary>
+    public async Task<bool> RunOneAsync(CancellationToken stoppingToken)
+    {
+        Job? job;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var jobs = scope.ServiceProvider.GetRequiredService<JobQueue<TContext>>();
+            await ReapIfDueAsync(jobs, stoppingToken);
+            job = await jobs.ClaimAsync(stoppingToken);
+        }
+        if (job is null)
+        {
+            return false;
+        }
+        await RunAsync(job, stoppingToken);
+        return true;
+    }
+
+    private async Task ReapIfDueAsync(JobQueue<TContext> jobs, CancellationToken cancellationToken)
+    {
+        // Every third of a lease is often enough: a lease is only late once it has run out.
+        var now = time.GetTimestamp();
+        var last = Interlocked.Read(ref _lastReap);
+        if (last != 0 && time.GetElapsedTime(last, now) < _options.VisibilityTimeout / 3)
+        {
+            return;
+        }
+        if (Interlocked.CompareExchange(ref _lastReap, now, last) == last && await jobs.ReapExpiredAsync(cancellationToken) is > 0 and var reaped)
+        {
+            LogReaped(logger, reaped, queue.Name);
+        }
+    }
+
+    private async Task RunAsync(Job job, CancellationToken stoppingToken)
+    {
+        var token = job.LeaseToken!.Value;
+        var started = Stopwatch.GetTimestamp();
+        using var leaseLost = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        using var stopExtending = new CancellationTokenSource();
+        var extender = ExtendWhileRunningAsync(job.Id, token, leaseLost, stopExtending.Token);
+
+        Exception? failure = null;
+        JobOutcome? outcome = null;
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var handler = scope.ServiceProvider.GetKeyedService<IJobHandler>(job.Type)
+                ?? throw new InvalidOperationException($"No handler is registered for job type '{job.Type}'.");
+            outcome = await handler.HandleAsync(new JobExecution(job.Id, job.Type, job.Payload, job.Attempts, job.MaxAttempts), leaseLost.Token);
+        }
+        catch (Exception ex) when (!leaseLost.IsCancellationRequested)
+        {
+            failure = ex;
+        }
+        catch (OperationCanceledException)
+        {
+            // The lease was lost or the host is stopping: another runner takes the job after the lease runs out.
+        }
+        finally
+        {
+            await stopExtending.CancelAsync();
+            await extender;
+        }
+
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        if (leaseLost.IsCancellationRequested)
+        {
+            metrics.Record(queue.Name, job.Type, "lost", elapsed);
+            LogAbandoned(logger, job.Id, job.Type, queue.Name);
+            return;
+        }
+
+        await using var finishScope = scopes.CreateAsyncScope();
+        var jobs = finishScope.ServiceProvider.GetRequiredService<JobQueue<TContext>>();
+        // Finishing must not be cut short by shutdown: the work is done and the lease is still ours.
+        if (failure is null)
+        {
+            var finished = await jobs.CompleteAsync(job.Id, token, outcome ?? JobOutcome.Done, CancellationToken.None);
+            metrics.Record(queue.Name, job.Type, finished ? "succeeded" : "lost", elapsed);
+        }
+        else
+        {
+            var final = job.Attempts >= job.MaxAttempts;
+            var finished = await jobs.FailAsync(job.Id, token, job.Attempts, $"{failure.GetType().Name}: {failure.Message}", CancellationToken.None);
+            metrics.Record(queue.Name, job.Type, !finished ? "lost" : final ? "failed" : "retrying", elapsed);
+            LogAttemptFailed(logger, failure, job.Id, job.Type, job.Attempts, job.MaxAttempts);
+        }
+    }
+
+    /// <summary>Extends the lease every third of it; cancels the handler as soon as an extension finds the lease gone.</summary>
+    private async Task ExtendWhileRunningAsync(Guid id, Guid token, CancellationTokenSource leaseLost, CancellationToken stop)
+    {
+        var every = _options.VisibilityTimeout / 3;
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(every, time, stop);
+                await using var scope = scopes.CreateAsyncScope();
+                var jobs = scope.ServiceProvider.GetRequiredService<JobQueue<TContext>>();
+                if (!await jobs.ExtendAsync(id, token, stop))
+                {
+                    await leaseLost.CancelAsync();
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            // The database is unreachable: keep nothing running that we may no longer own.
+            LogExtendFailed(logger, ex, id);
+            await leaseLost.CancelAsync();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Job runner loop of {Queue} failed")]
+    private static partial void LogLoopFailed(ILogger logger, Exception exception, string queue);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Returned {Count} job(s) with expired leases in {Queue}")]
+    private static partial void LogReaped(ILogger logger, int count, string queue);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} ({Type}) in {Queue} lost its lease or was stopped; it was left for another attempt")]
+    private static partial void LogAbandoned(ILogger logger, Guid jobId, string type, string queue);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} ({Type}) attempt {Attempt}/{MaxAttempts} failed")]
+    private static partial void LogAttemptFailed(ILogger logger, Exception exception, Guid jobId, string type, int attempt, int maxAttempts);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not extend the lease of job {JobId}; cancelling it")]
+    private static partial void LogExtendFailed(ILogger logger, Exception exception, Guid jobId);
+}

@@ -1,0 +1,100 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Pool.Tests;
+
+/// <summary>Who may call what (401, 403, X-Domain) and that bad input is a 400 naming the field, never a 500.</summary>
+[Collection(PoolCollection.Name)]
+public sealed class HttpTests(PoolPlatform platform)
+{
+    private readonly PoolStack _stack = platform.WithoutRedis;
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("users")]
+    [InlineData("bogus")]
+    public async Task Admin_writes_without_X_Domain_pool_are_refused(string? domain)
+    {
+        using var client = _stack.Admin(domain: domain);
+        using var response = await client.PostAsJsonAsync("/api/pool/pool-groups", new { name = "g-" + Guid.NewGuid().ToString("N")[..12] });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("domain_mismatch", await response.ProblemCodeAsync());
+        Assert.False(response.Headers.Contains("X-Domain-Ack"));
+
+        // Reads need no domain.
+        using var read = await client.GetAsync("/api/pool/pool-groups");
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+    }
+
+    [Fact]
+    public async Task Admin_writes_with_X_Domain_pool_are_acknowledged()
+    {
+        using var client = _stack.Admin();
+        using var response = await client.PostAsJsonAsync("/api/pool/pool-groups", new { name = "g-" + Guid.NewGuid().ToString("N")[..12] });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal("pool", response.Headers.GetValues("X-Domain-Ack").Single());
+    }
+
+    [Fact]
+    public async Task Without_a_token_it_is_401_and_without_the_admin_role_403()
+    {
+        using var anonymous = new HttpClient { BaseAddress = _stack.A.Address };
+        using (var response = await anonymous.GetAsync("/api/pool/mothers"))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        }
+        using var user = _stack.Admin(role: "user");
+        foreach (var path in new[] { "/api/pool/mothers", "/api/pool/pool-groups", "/api/pool/jobs" })
+        {
+            using var response = await user.GetAsync(path);
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        }
+        using var write = await user.PostAsJsonAsync("/api/pool/pool-groups", new { name = "x" });
+        Assert.Equal(HttpStatusCode.Forbidden, write.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/api/pool/pool-groups", "{not json", null)]
+    [InlineData("/api/pool/pool-groups", "{\"name\": 5}", null)]
+    [InlineData("/api/pool/pool-groups", "", null)]
+    [InlineData("/api/pool/pool-groups", "{\"name\": \"has space\"}", "name")]
+    [InlineData("/api/pool/pool-groups", "{\"name\": \"ok-name\", \"emailDomain\": \"not a domain\"}", "emailDomain")]
+    [InlineData("/api/pool/pool-groups", "{\"name\": \"ok-name\", \"teamNameTemplate\": \"{group}-{nope}\"}", "teamNameTemplate")]
+    [InlineData("/api/pool/mothers", "{\"groupId\": \"not-a-guid\"}", null)]
+    [InlineData("/api/pool/mothers", "{\"name\": \"m\", \"email\": \"a@example.test\", \"groupId\": \"0b8e4c6e-8b8e-4c6e-8b8e-4c6e8b8e4c6e\", \"seatLimit\": 0, \"accessToken\": \"t\"}", "seatLimit")]
+    [InlineData("/api/pool/mothers", "{\"name\": \"m\", \"email\": \"not-an-email\", \"accessToken\": \"t\"}", "email")]
+    [InlineData("/api/pool/mothers", "{\"name\": \"m\", \"email\": \"a@example.test\", \"groupId\": \"0b8e4c6e-8b8e-4c6e-8b8e-4c6e8b8e4c6e\", \"accessToken\": \"t\"}", "groupId")]
+    [InlineData("/api/pool/mothers", "{\"name\": \"m\", \"email\": \"a@example.test\", \"groupId\": \"0b8e4c6e-8b8e-4c6e-8b8e-4c6e8b8e4c6e\"}", "accessToken")]
+    public async Task Malformed_or_invalid_bodies_are_400_naming_the_field(string path, string body, string? field)
+    {
+        using var client = _stack.Admin();
+        using var response = await client.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        if (field is not null)
+        {
+            var problem = await response.JsonAsync();
+            Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"errors does not name {field}: {problem}");
+        }
+    }
+
+    [Theory]
+    [InlineData("/api/pool/jobs?pageSize=500", "pageSize")]
+    [InlineData("/api/pool/jobs?page=0", "page")]
+    [InlineData("/api/pool/jobs?status=bogus", "status")]
+    [InlineData("/api/pool/mothers?status=bogus", "status")]
+    [InlineData("/api/pool/mothers?groupId=nope", null)]
+    public async Task Bad_query_parameters_are_400(string path, string? field)
+    {
+        using var client = _stack.Admin();
+        using var response = await client.GetAsync(path);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        if (field is not null)
+        {
+            var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), $"errors does not name {field}: {problem}");
+        }
+    }
+}

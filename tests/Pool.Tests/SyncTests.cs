@@ -1,0 +1,121 @@
+using System.Net;
+using System.Net.Http.Json;
+
+namespace Pool.Tests;
+
+/// <summary>Pool groups and their sync: one live job per mother however many ask at once.</summary>
+public abstract class SyncTests(PoolStack stack)
+{
+    [Fact]
+    public async Task Hundred_concurrent_syncs_of_a_group_create_exactly_one_live_job_per_mother_and_the_rest_get_it_back()
+    {
+        using var admin = stack.Admin();
+        using var adminB = stack.Admin(b: true);
+        var groupId = await admin.CreateGroupAsync();
+        var tokens = Enumerable.Range(0, 3).Select(_ => stack.Upstream.AddAccount("unnamed team")).ToList();
+        var mothers = new List<Guid>();
+        foreach (var token in tokens)
+        {
+            mothers.Add((await admin.CreateMotherAsync(groupId, token)).GetProperty("id").GetGuid());
+        }
+        // Hold each job at its first upstream call, so every job stays live (running) for the whole burst.
+        var gates = tokens.Select(t => stack.Upstream.Hold("teams", t)).ToList();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 100).Select(async i =>
+        {
+            using var response = await (i % 2 == 0 ? admin : adminB).PostAsync($"/api/pool/pool-groups/{groupId}/sync", null);
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            Assert.Equal("pool", response.Headers.GetValues("X-Domain-Ack").Single());
+            return await response.JsonAsync();
+        }));
+
+        Assert.Equal(3, responses.Sum(r => r.GetProperty("enqueued").GetInt32()));
+        Assert.Equal(297, responses.Sum(r => r.GetProperty("reused").GetInt32()));
+        var jobIds = responses.Select(r => string.Join(",", r.GetProperty("jobIds").EnumerateArray().Select(j => j.GetGuid()).Order())).Distinct().ToList();
+        Assert.Single(jobIds);
+        foreach (var mother in mothers)
+        {
+            Assert.Equal(1, await PoolApi.ScalarAsync(stack.Database,
+                "SELECT count(*) FROM pool_jobs WHERE type = 'pool_sync_mother' AND payload->>'motherId' = $1", mother.ToString()));
+        }
+
+        gates.ForEach(g => g.Release());
+        foreach (var id in jobIds[0].Split(',').Select(Guid.Parse))
+        {
+            Assert.True(await Eventually.TrueAsync(async () => (await admin.GetJobAsync(id)).GetProperty("status").GetString() == "succeeded",
+                TimeSpan.FromSeconds(20)), $"job {id} did not succeed");
+        }
+        // The sync renamed each team to the group's template once, numbering them by the group's daily sequence.
+        var teams = tokens.Select(t => stack.Upstream.TeamsOf(t)[0]).ToList();
+        Assert.All(teams, team => Assert.Equal(1, team.Renames));
+        Assert.All(teams, team => Assert.Matches(@"^g-[0-9a-f]{12}-\d{8}-\d{3}$", team.Name));
+        Assert.Equal(["001", "002", "003"], teams.Select(t => t.Name[^3..]).Order());
+    }
+
+    [Fact]
+    public async Task Sync_records_upstream_members_as_child_accounts_but_never_the_mother_itself()
+    {
+        using var admin = stack.Admin();
+        var groupId = await admin.CreateGroupAsync();
+        var token = stack.Upstream.AddAccount("team");
+        var motherEmail = PoolApi.NewEmail();
+        var mother = (await admin.CreateMotherAsync(groupId, token, email: motherEmail)).GetProperty("id").GetGuid();
+        var team = stack.Upstream.TeamsOf(token)[0];
+        team.Members[motherEmail] = "m-owner";
+        team.Members["one@example.test"] = "m-1";
+        team.Members["two@example.test"] = "m-2";
+
+        for (var run = 0; run < 2; run++)
+        {
+            using var response = await admin.PostAsync($"/api/pool/pool-groups/{groupId}/sync", null);
+            var id = (await response.JsonAsync()).GetProperty("jobIds")[0].GetGuid();
+            Assert.True(await Eventually.TrueAsync(async () => (await admin.GetJobAsync(id)).GetProperty("status").GetString() == "succeeded", TimeSpan.FromSeconds(20)));
+        }
+        // Run twice, recorded once; the mother's own email is not a child.
+        Assert.Equal(2, await PoolApi.ScalarAsync(stack.Database, "SELECT count(*) FROM child_accounts WHERE mother_id = $1", mother));
+        Assert.Equal(0, await PoolApi.ScalarAsync(stack.Database, "SELECT count(*) FROM child_accounts WHERE email = $1", motherEmail));
+        Assert.Equal(1, team.Renames);
+    }
+
+    [Fact]
+    public async Task Pool_group_names_are_unique_and_a_group_with_mothers_cannot_be_deleted()
+    {
+        using var admin = stack.Admin();
+        var name = "g-" + Guid.NewGuid().ToString("N")[..12];
+        var groupId = await admin.CreateGroupAsync(name);
+        using (var duplicate = await admin.PostAsJsonAsync("/api/pool/pool-groups", new { name }))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, duplicate.StatusCode);
+            Assert.Equal("name_taken", await duplicate.ProblemCodeAsync());
+        }
+        using (var patched = await admin.PatchAsJsonAsync($"/api/pool/pool-groups/{groupId}", new { emailDomain = "seats.example.com", active = false }))
+        {
+            Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+            var body = await patched.JsonAsync();
+            Assert.Equal("seats.example.com", body.GetProperty("emailDomain").GetString());
+            Assert.False(body.GetProperty("active").GetBoolean());
+        }
+        await admin.CreateMotherAsync(groupId, stack.Upstream.AddAccount("t"));
+        using (var inUse = await admin.DeleteAsync($"/api/pool/pool-groups/{groupId}"))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, inUse.StatusCode);
+        }
+        var empty = await admin.CreateGroupAsync();
+        using (var deleted = await admin.DeleteAsync($"/api/pool/pool-groups/{empty}"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+        using (var gone = await admin.GetAsync($"/api/pool/pool-groups/{empty}"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        }
+        Assert.True(await PoolApi.ScalarAsync(stack.Database,
+            "SELECT count(*) FROM audit_logs WHERE entity_id = $1 AND action = 'delete_pool_group' AND actor <> 'anonymous'", empty.ToString()) == 1);
+    }
+}
+
+[Collection(PoolCollection.Name)]
+public sealed class SyncTestsWithRedis(PoolPlatform platform) : SyncTests(platform.WithRedis);
+
+[Collection(PoolCollection.Name)]
+public sealed class SyncTestsWithoutRedis(PoolPlatform platform) : SyncTests(platform.WithoutRedis);

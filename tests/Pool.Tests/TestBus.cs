@@ -1,0 +1,70 @@
+using System.Collections.Concurrent;
+using MassTransit;
+using Platform.Contracts.Pool;
+
+namespace Pool.Tests;
+
+/// <summary>
+/// A MassTransit bus on a stack's vhost, as users would be: it publishes redemption events and collects pool's
+/// answers on its own queue.
+/// </summary>
+public sealed class TestBus : IAsyncDisposable
+{
+    private readonly IBusControl _bus;
+
+    private TestBus(IBusControl bus) => _bus = bus;
+
+    public ConcurrentQueue<object> Answers { get; } = new();
+
+    public static async Task<TestBus> StartAsync(string connectionString)
+    {
+        var broker = new Uri(connectionString);
+        TestBus? self = null;
+        var bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(rabbit =>
+        {
+            var vhost = Uri.UnescapeDataString(broker.AbsolutePath.Trim('/'));
+            rabbit.Host(broker.Host, (ushort)broker.Port, vhost.Length == 0 ? "/" : vhost, host =>
+            {
+                var user = broker.UserInfo.Split(':', 2);
+                host.Username(user.Length == 2 ? Uri.UnescapeDataString(user[0]) : "guest");
+                host.Password(user.Length == 2 ? Uri.UnescapeDataString(user[1]) : "guest");
+            });
+            rabbit.ReceiveEndpoint("pool-tests-answers", e =>
+            {
+                e.Handler<SeatAllocated>(c => Collect(self!, c.Message));
+                e.Handler<SeatAllocationFailed>(c => Collect(self!, c.Message));
+                e.Handler<SeatAllocationCancelled>(c => Collect(self!, c.Message));
+            });
+        });
+        self = new TestBus(bus);
+        await bus.StartAsync();
+        return self;
+    }
+
+    private static Task Collect(TestBus bus, object message)
+    {
+        bus.Answers.Enqueue(message);
+        return Task.CompletedTask;
+    }
+
+    public Task PublishAsync<T>(T message, Guid? messageId = null) where T : class =>
+        _bus.Publish(message, context => context.MessageId = messageId ?? Guid.NewGuid());
+
+    /// <summary>The first answer of type <typeparamref name="T"/> matching, within the timeout (null if none came).</summary>
+    public async Task<T?> WaitForAsync<T>(Func<T, bool> match, TimeSpan? timeout = null) where T : class
+    {
+        T? found = null;
+        await Eventually.TrueAsync(() => (found = Answers.OfType<T>().FirstOrDefault(match)) is not null, timeout ?? TimeSpan.FromSeconds(20));
+        return found;
+    }
+
+    public IEnumerable<object> For(Guid redemptionId) => Answers.Where(a => a switch
+    {
+        SeatAllocated s => s.RedemptionId == redemptionId,
+        SeatAllocationFailed f => f.RedemptionId == redemptionId,
+        SeatAllocationCancelled c => c.RedemptionId == redemptionId,
+        _ => false,
+    });
+
+    public async ValueTask DisposeAsync() => await _bus.StopAsync();
+}
