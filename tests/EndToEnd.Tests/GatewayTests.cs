@@ -70,22 +70,9 @@ public sealed class GatewayTests(PlatformFixture platform) : IClassFixture<Platf
     [Fact]
     public async Task The_development_admin_signs_in_with_a_code_from_the_outbox_and_holds_the_admin_role()
     {
-        const string admin = "admin@example.test";
-        using (var sent = await Gateway.PostAsync("/api/identity/codes", Json(new { channel = "email", target = admin })))
-        {
-            Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
-        }
-        using var outbox = await GetJsonAsync($"/api/identity/dev/outbox?target={admin}", HttpStatusCode.OK);
-        var code = outbox.RootElement[0].GetProperty("code").GetString();
+        var token = await platform.AdminTokenAsync();
 
-        using var signIn = await Gateway.PostAsync("/api/identity/sign-in", Json(new { channel = "email", target = admin, code }));
-        Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
-        using var session = JsonDocument.Parse(await signIn.Content.ReadAsStringAsync());
-        var token = session.RootElement.GetProperty("accessToken").GetString();
-
-        using var me = new HttpRequestMessage(HttpMethod.Get, "/api/identity/me");
-        me.Headers.Authorization = new("Bearer", token);
-        using var response = await Gateway.SendAsync(me);
+        using var response = await Gateway.SendAsync(Authorized(HttpMethod.Get, "/api/identity/me", token));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var user = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Contains(user.RootElement.GetProperty("roles").EnumerateArray(), r => r.GetString() == "admin");
@@ -94,7 +81,62 @@ public sealed class GatewayTests(PlatformFixture platform) : IClassFixture<Platf
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
     }
 
-    private static StringContent Json(object body) => new(JsonSerializer.Serialize(body), System.Text.Encoding.UTF8, "application/json");
+    [Fact]
+    public async Task A_redeem_code_seats_its_redeemer_on_a_mother_of_the_codes_group_across_users_and_pool()
+    {
+        var admin = await platform.AdminTokenAsync();
+        using var group = await SendJsonAsync(HttpMethod.Post, "/api/pool/pool-groups", admin, new { name = $"e2e-{Guid.NewGuid():N}"[..20] }, "pool", HttpStatusCode.Created);
+        var groupId = group.RootElement.GetProperty("id").GetGuid();
+        using var mother = await SendJsonAsync(HttpMethod.Post, "/api/pool/mothers", admin,
+            new { name = "mother", email = $"mother-{Guid.NewGuid():N}@example.test", groupId, seatLimit = 2, accessToken = $"tok-{Guid.NewGuid():N}" }, "pool", HttpStatusCode.Created);
+        var motherId = mother.RootElement.GetProperty("id").GetGuid();
+        using var codes = await SendJsonAsync(HttpMethod.Post, "/api/users/redeem-codes", admin, new { count = 1, poolGroupId = groupId, seatDays = 30 }, "users", HttpStatusCode.Created);
+        var code = codes.RootElement.GetProperty("codes")[0].GetString();
+
+        var email = $"{Guid.NewGuid():N}@example.test";
+        var token = await PlatformFixture.SignInAsync(Gateway, email);
+        using var accepted = await SendJsonAsync(HttpMethod.Post, "/api/users/redemptions", token, new { code }, null, HttpStatusCode.Accepted);
+        var redemptionId = accepted.RootElement.GetProperty("id").GetGuid();
+
+        JsonElement redemption = default;
+        var fulfilled = await Eventually.TrueAsync(async () =>
+        {
+            using var response = await Gateway.SendAsync(Authorized(HttpMethod.Get, $"/api/users/redemptions/{redemptionId}", token));
+            redemption = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+            return redemption.GetProperty("status").GetString() == "fulfilled";
+        }, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(200));
+        Assert.True(fulfilled, $"the redemption did not complete: {redemption}");
+        Assert.Equal(motherId, redemption.GetProperty("seat").GetProperty("motherId").GetGuid());
+        Assert.Equal(email, redemption.GetProperty("seat").GetProperty("email").GetString());
+
+        using var seats = await Gateway.SendAsync(Authorized(HttpMethod.Get, $"/api/pool/mothers/{motherId}/seats", admin));
+        Assert.Contains(email, await seats.Content.ReadAsStringAsync());
+        using var again = await Gateway.SendAsync(AuthorizedJson(HttpMethod.Post, "/api/users/redemptions", token, new { code }, null));
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+    }
+
+    private async Task<JsonDocument> SendJsonAsync(HttpMethod method, string path, string token, object body, string? domain, HttpStatusCode expected)
+    {
+        using var response = await Gateway.SendAsync(AuthorizedJson(method, path, token, body, domain));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"{method} {path}: {(int)response.StatusCode} {text}");
+        return JsonDocument.Parse(text);
+    }
+
+    private static HttpRequestMessage Authorized(HttpMethod method, string path, string token)
+    {
+        var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new("Bearer", token);
+        return request;
+    }
+
+    private static HttpRequestMessage AuthorizedJson(HttpMethod method, string path, string token, object body, string? domain)
+    {
+        var request = Authorized(method, path, token);
+        request.Content = PlatformFixture.Json(body);
+        if (domain is not null) request.Headers.Add("X-Domain", domain);
+        return request;
+    }
 
     private async Task<JsonDocument> GetJsonAsync(string path, HttpStatusCode expected)
     {
