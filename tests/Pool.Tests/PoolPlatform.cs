@@ -90,7 +90,7 @@ public sealed class PoolStack : IAsyncDisposable
     public string Database { get; private set; } = "";
     public PoolApp A { get; private set; } = null!;
     public PoolApp B { get; private set; } = null!;
-    public TestBus Bus { get; private set; } = null!;
+    public SagaBus Bus { get; private set; } = null!;
 
     public static async Task<PoolStack> StartAsync(PoolPlatform platform, bool redis)
     {
@@ -100,7 +100,7 @@ public sealed class PoolStack : IAsyncDisposable
         var settings = platform.BaseSettings(stack.Database, vhost, redis);
         stack.A = stack.Start(settings, "a");
         stack.B = stack.Start(settings, "b");
-        stack.Bus = await TestBus.StartAsync(vhost);
+        stack.Bus = await SagaBus.StartAsync(vhost);
         stack._apps.Add(stack.Bus);
         await stack.A.WaitUntilAliveAsync();
         await stack.B.WaitUntilAliveAsync();

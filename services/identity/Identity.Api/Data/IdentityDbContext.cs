@@ -31,11 +31,11 @@ public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> option
             e.Property(u => u.Phone).HasMaxLength(20);
             e.HasIndex(u => u.Email).IsUnique();
             e.HasIndex(u => u.Phone).IsUnique();
-            e.Property(u => u.Status).HasConversion(LowerCase<UserStatus>()).HasMaxLength(20);
+            e.Property(u => u.Status).HasLowerCaseName();
         });
         modelBuilder.Entity<VerifyCode>(e =>
         {
-            e.Property(c => c.Channel).HasConversion(LowerCase<Channel>()).HasMaxLength(10);
+            e.Property(c => c.Channel).HasLowerCaseName(10);
             e.Property(c => c.Target).HasMaxLength(254);
             e.Property(c => c.Ip).HasMaxLength(45);
             e.HasIndex(c => new { c.Target, c.CreatedAt });
@@ -59,7 +59,7 @@ public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> option
         });
         modelBuilder.Entity<Ban>(e =>
         {
-            e.Property(b => b.Kind).HasConversion(LowerCase<BanKind>()).HasMaxLength(10);
+            e.Property(b => b.Kind).HasLowerCaseName(10);
             e.Property(b => b.Value).HasMaxLength(254);
             e.Property(b => b.Reason).HasMaxLength(200);
             e.Property(b => b.CreatedBy).HasMaxLength(64);
@@ -76,16 +76,13 @@ public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> option
         modelBuilder.Entity<DevOutboxMessage>(e =>
         {
             e.ToTable("dev_outbox");
-            e.Property(m => m.Channel).HasConversion(LowerCase<Channel>()).HasMaxLength(10);
+            e.Property(m => m.Channel).HasLowerCaseName(10);
             e.Property(m => m.Target).HasMaxLength(254);
             e.Property(m => m.Code).HasMaxLength(10);
             e.HasIndex(m => m.Target);
         });
     }
 
-    // Enums are stored as their lower-case names, as the API shows them.
-    private static Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<T, string> LowerCase<T>() where T : struct, Enum =>
-        new(v => v.ToString().ToLowerInvariant(), v => Enum.Parse<T>(v, true));
 }
 
 /// <summary>Lets `dotnet ef` build the model without starting the service or reaching a database.</summary>

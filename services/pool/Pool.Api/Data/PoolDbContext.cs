@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Jobs;
 using Pool.Api.Groups;
@@ -44,7 +43,7 @@ public sealed class PoolDbContext(DbContextOptions<PoolDbContext> options) : Pla
             e.Property(m => m.Name).HasMaxLength(100);
             e.Property(m => m.Email).HasMaxLength(254);
             e.Property(m => m.Provider).HasMaxLength(50);
-            e.Property(m => m.Status).HasConversion(LowerCase<MotherStatus>()).HasMaxLength(20);
+            e.Property(m => m.Status).HasLowerCaseName();
             e.HasIndex(m => new { m.GroupId, m.Status });
             e.HasIndex(m => m.Email).IsUnique();
         });
@@ -64,7 +63,7 @@ public sealed class PoolDbContext(DbContextOptions<PoolDbContext> options) : Pla
         });
         modelBuilder.Entity<Seat>(e =>
         {
-            e.Property(s => s.Status).HasConversion(LowerCase<SeatStatus>()).HasMaxLength(10);
+            e.Property(s => s.Status).HasLowerCaseName(10);
             e.Property(s => s.TeamId).HasMaxLength(100);
             e.Property(s => s.Email).HasMaxLength(254);
             e.HasIndex(s => new { s.MotherId, s.Slot }).IsUnique();
@@ -78,13 +77,10 @@ public sealed class PoolDbContext(DbContextOptions<PoolDbContext> options) : Pla
             e.Property(a => a.Email).HasMaxLength(254);
             e.Property(a => a.TeamId).HasMaxLength(100);
             e.Property(a => a.Reason).HasMaxLength(200);
-            e.Property(a => a.Status).HasConversion(LowerCase<AllocationStatus>()).HasMaxLength(20);
+            e.Property(a => a.Status).HasLowerCaseName();
         });
     }
 
-    // Enums are stored as their lower-case names, as the API shows them.
-    private static ValueConverter<T, string> LowerCase<T>() where T : struct, Enum =>
-        new(v => v.ToString().ToLowerInvariant(), v => Enum.Parse<T>(v, true));
 }
 
 /// <summary>Lets `dotnet ef` build the model without starting the service or reaching a database.</summary>

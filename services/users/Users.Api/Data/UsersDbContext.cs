@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Platform.ServiceDefaults.Data;
 using Users.Api.Profiles;
 using Users.Api.RedeemCodes;
@@ -25,7 +24,7 @@ public sealed class UsersDbContext(DbContextOptions<UsersDbContext> options) : P
             e.Property(p => p.Phone).HasMaxLength(20);
             e.Property(p => p.DisplayName).HasMaxLength(100);
             e.Property(p => p.Locale).HasMaxLength(20);
-            e.Property(p => p.Status).HasConversion(LowerCase<ProfileStatus>()).HasMaxLength(20);
+            e.Property(p => p.Status).HasLowerCaseName();
             e.HasIndex(p => p.Status);
         });
         modelBuilder.Entity<RedeemCode>(e =>
@@ -36,22 +35,19 @@ public sealed class UsersDbContext(DbContextOptions<UsersDbContext> options) : P
             e.Property(c => c.Prefix).HasMaxLength(16);
             e.Property(c => c.CreatedBy).HasMaxLength(64);
             e.Property(c => c.TeamId).HasMaxLength(100);
-            e.Property(c => c.Status).HasConversion(LowerCase<RedeemCodeStatus>()).HasMaxLength(20);
+            e.Property(c => c.Status).HasLowerCaseName();
         });
         modelBuilder.Entity<Redemption>(e =>
         {
             e.Property(r => r.Email).HasMaxLength(254);
             e.Property(r => r.TeamId).HasMaxLength(100);
             e.Property(r => r.Reason).HasMaxLength(300);
-            e.Property(r => r.Status).HasConversion(LowerCase<RedemptionStatus>()).HasMaxLength(20);
+            e.Property(r => r.Status).HasLowerCaseName();
             e.HasIndex(r => new { r.UserId, r.CreatedAt });
             e.HasIndex(r => r.CreatedAt).HasFilter("status = 'pending' AND cancel_requested_at IS NULL");
         });
     }
 
-    // Enums are stored as their lower-case names, as the API shows them.
-    private static ValueConverter<T, string> LowerCase<T>() where T : struct, Enum =>
-        new(v => v.ToString().ToLowerInvariant(), v => Enum.Parse<T>(v, true));
 }
 
 /// <summary>Lets `dotnet ef` build the model without starting the service or reaching a database.</summary>

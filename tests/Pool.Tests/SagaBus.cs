@@ -8,40 +8,28 @@ namespace Pool.Tests;
 /// A MassTransit bus on a stack's vhost, as users would be: it publishes redemption events and collects pool's
 /// answers on its own queue.
 /// </summary>
-public sealed class TestBus : IAsyncDisposable
+public sealed class SagaBus : IAsyncDisposable
 {
     private readonly IBusControl _bus;
 
-    private TestBus(IBusControl bus) => _bus = bus;
+    private SagaBus(IBusControl bus) => _bus = bus;
 
     public ConcurrentQueue<object> Answers { get; } = new();
 
-    public static async Task<TestBus> StartAsync(string connectionString)
+    public static async Task<SagaBus> StartAsync(string connectionString)
     {
-        var broker = new Uri(connectionString);
-        TestBus? self = null;
-        var bus = MassTransit.Bus.Factory.CreateUsingRabbitMq(rabbit =>
+        SagaBus? self = null;
+        var bus = await Platform.Testing.TestBus.StartAsync(connectionString, rabbit => rabbit.ReceiveEndpoint("pool-tests-answers", e =>
         {
-            var vhost = Uri.UnescapeDataString(broker.AbsolutePath.Trim('/'));
-            rabbit.Host(broker.Host, (ushort)broker.Port, vhost.Length == 0 ? "/" : vhost, host =>
-            {
-                var user = broker.UserInfo.Split(':', 2);
-                host.Username(user.Length == 2 ? Uri.UnescapeDataString(user[0]) : "guest");
-                host.Password(user.Length == 2 ? Uri.UnescapeDataString(user[1]) : "guest");
-            });
-            rabbit.ReceiveEndpoint("pool-tests-answers", e =>
-            {
-                e.Handler<SeatAllocated>(c => Collect(self!, c.Message));
-                e.Handler<SeatAllocationFailed>(c => Collect(self!, c.Message));
-                e.Handler<SeatAllocationCancelled>(c => Collect(self!, c.Message));
-            });
-        });
-        self = new TestBus(bus);
-        await bus.StartAsync();
+            e.Handler<SeatAllocated>(c => Collect(self!, c.Message));
+            e.Handler<SeatAllocationFailed>(c => Collect(self!, c.Message));
+            e.Handler<SeatAllocationCancelled>(c => Collect(self!, c.Message));
+        }));
+        self = new SagaBus(bus);
         return self;
     }
 
-    private static Task Collect(TestBus bus, object message)
+    private static Task Collect(SagaBus bus, object message)
     {
         bus.Answers.Enqueue(message);
         return Task.CompletedTask;
