@@ -28,7 +28,7 @@ ASPNETCORE_URLS=http://127.0.0.1:$backend dotnet "$root/bench/gateway/Backend/bi
 pids+=($!)
 # The gateway needs its signing key; the bench route is anonymous and one client must not be rate limited.
 (cd "$root/gateway/Gateway" && ASPNETCORE_URLS=http://127.0.0.1:$gateway \
-  InternalAuth__SigningKey="$(openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -outform DER | base64 -w0)" \
+  InternalAuth__SigningKey="$(openssl ecparam -name prime256v1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt -outform DER | base64 -w0)" \
   Gateway__AnonymousRoutes__100='GET /api/bench/**' \
   RateLimits__PerIpPerSecond=10000000 RateLimits__PerIpBurst=10000000 \
   ReverseProxy__Routes__bench__ClusterId=bench \

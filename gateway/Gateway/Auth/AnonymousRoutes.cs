@@ -26,6 +26,6 @@ public sealed class AnonymousRoutes
             throw new InvalidOperationException($"Gateway:AnonymousRoutes entry '{entry}' must be 'METHOD /path'.");
         }
         var pattern = "^" + Regex.Escape(parts[1]).Replace(@"\*\*", ".*").Replace(@"\*", "[^/]+") + "/?$";
-        return (parts[0], new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.IgnoreCase));
+        return (parts[0], new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.IgnoreCase | RegexOptions.Compiled));
     }
 }

@@ -51,7 +51,10 @@ public sealed class Caller
 
     public bool IsAnonymous => UserId is null;
 
-    /// <summary>The internal JWT for one service. It outlives the cache entry (60 s against at most 30 s).</summary>
-    public string TokenFor(string audience, InternalTokenIssuer issuer) =>
-        _tokens.GetOrAdd(audience, (aud, state) => state.issuer.Issue(aud, state.claims, InternalTokenIssuer.MaxLifetime), (issuer, claims: _claims));
+    /// <summary>
+    /// The <c>Authorization</c> header value carrying the internal JWT for one service, built once per entry. The
+    /// token outlives the cache entry (60 s against at most 30 s).
+    /// </summary>
+    public string AuthorizationFor(string audience, InternalTokenIssuer issuer) =>
+        _tokens.GetOrAdd(audience, (aud, state) => "Bearer " + state.issuer.Issue(aud, state.claims, InternalTokenIssuer.MaxLifetime), (issuer, claims: _claims));
 }

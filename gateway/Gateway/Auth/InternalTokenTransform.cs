@@ -20,15 +20,20 @@ public static class InternalTokenTransform
             headers.Remove(Credential.ApiKeyHeader);
             headers.Remove("Cookie");
             headers.Remove(GatewayAuthentication.CsrfHeader);
-            foreach (var name in headers.Select(h => h.Key).Where(n => n.StartsWith("X-Internal-", StringComparison.OrdinalIgnoreCase)).ToList())
+            List<string>? internalHeaders = null;
+            foreach (var header in headers)
             {
-                headers.Remove(name);
+                if (header.Key.StartsWith("X-Internal-", StringComparison.OrdinalIgnoreCase))
+                {
+                    (internalHeaders ??= []).Add(header.Key);
+                }
             }
+            internalHeaders?.ForEach(name => headers.Remove(name));
 
             if (transform.HttpContext.Features.Get<Caller>() is { } caller
                 && transform.HttpContext.Features.Get<IReverseProxyFeature>()?.Route.Config.ClusterId is { } audience)
             {
-                headers.Authorization = new("Bearer", caller.TokenFor(audience, issuer));
+                headers.TryAddWithoutValidation("Authorization", caller.AuthorizationFor(audience, issuer));
             }
             return ValueTask.CompletedTask;
         });
