@@ -248,6 +248,20 @@ public abstract class CredentialTests(Stack stack)
     }
 
     [Fact]
+    public async Task An_internal_jwt_forged_by_a_client_is_refused_at_the_gateway_and_at_the_service()
+    {
+        // Signed by a key that is not the gateway's, with every claim an attacker would want.
+        var forged = new InternalTokens().For("identity", Guid.NewGuid(), "admin@example.test", null, "user", "admin");
+        using var client = stack.Client();
+        using var viaGateway = await client.GetWithTokenAsync("/api/identity/admin/users", forged);
+        Assert.Equal(HttpStatusCode.Unauthorized, viaGateway.StatusCode);
+
+        using var direct = new HttpClient { BaseAddress = stack.Identity };
+        using var atService = await direct.GetWithTokenAsync("/api/identity/admin/users", forged);
+        Assert.Equal(HttpStatusCode.Unauthorized, atService.StatusCode);
+    }
+
+    [Fact]
     public async Task The_service_itself_refuses_a_client_token_and_the_gateway_does_not_route_internal_paths()
     {
         using var client = stack.Client();
