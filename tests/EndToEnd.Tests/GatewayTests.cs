@@ -115,6 +115,45 @@ public sealed class GatewayTests(PlatformFixture platform) : IClassFixture<Platf
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
     }
 
+    [Fact]
+    public async Task When_the_group_is_full_the_redemption_fails_and_its_code_can_be_redeemed_again()
+    {
+        var admin = await platform.AdminTokenAsync();
+        using var group = await SendJsonAsync(HttpMethod.Post, "/api/pool/pool-groups", admin, new { name = $"full-{Guid.NewGuid():N}"[..20] }, "pool", HttpStatusCode.Created);
+        var groupId = group.RootElement.GetProperty("id").GetGuid();
+        (await SendJsonAsync(HttpMethod.Post, "/api/pool/mothers", admin,
+            new { name = "small", email = $"small-{Guid.NewGuid():N}@example.test", groupId, seatLimit = 1, accessToken = $"tok-{Guid.NewGuid():N}" }, "pool", HttpStatusCode.Created)).Dispose();
+        using var codes = await SendJsonAsync(HttpMethod.Post, "/api/users/redeem-codes", admin, new { count = 2, poolGroupId = groupId, seatDays = 30 }, "users", HttpStatusCode.Created);
+
+        var outcomes = new List<JsonElement>();
+        foreach (var code in codes.RootElement.GetProperty("codes").EnumerateArray().Select(c => c.GetString()))
+        {
+            var token = await PlatformFixture.SignInAsync(Gateway, $"{Guid.NewGuid():N}@example.test");
+            using var accepted = await SendJsonAsync(HttpMethod.Post, "/api/users/redemptions", token, new { code }, null, HttpStatusCode.Accepted);
+            outcomes.Add(await FinishedAsync(token, accepted.RootElement.GetProperty("id").GetGuid()));
+        }
+
+        Assert.Equal(["fulfilled", "failed"], outcomes.Select(o => o.GetProperty("status").GetString()));
+        // The failed code went back to unused: another person may try it.
+        var second = codes.RootElement.GetProperty("codes")[1].GetString();
+        var other = await PlatformFixture.SignInAsync(Gateway, $"{Guid.NewGuid():N}@example.test");
+        using var retried = await Gateway.SendAsync(AuthorizedJson(HttpMethod.Post, "/api/users/redemptions", other, new { code = second }, null));
+        Assert.Equal(HttpStatusCode.Accepted, retried.StatusCode);
+    }
+
+    private async Task<JsonElement> FinishedAsync(string token, Guid redemptionId)
+    {
+        JsonElement redemption = default;
+        var finished = await Eventually.TrueAsync(async () =>
+        {
+            using var response = await Gateway.SendAsync(Authorized(HttpMethod.Get, $"/api/users/redemptions/{redemptionId}", token));
+            redemption = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+            return redemption.GetProperty("status").GetString() != "pending";
+        }, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(200));
+        Assert.True(finished, $"the redemption did not finish: {redemption}");
+        return redemption;
+    }
+
     private async Task<JsonDocument> SendJsonAsync(HttpMethod method, string path, string token, object body, string? domain, HttpStatusCode expected)
     {
         using var response = await Gateway.SendAsync(AuthorizedJson(method, path, token, body, domain));
