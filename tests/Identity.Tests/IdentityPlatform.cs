@@ -53,7 +53,7 @@ public sealed class Stack : IAsyncDisposable
     public static async Task<Stack> StartAsync(ServersFixture servers, OAuthStandIn oauth, bool redis)
     {
         var stack = new Stack(redis);
-        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var keys = new InternalTokens();
         var vhost = await servers.CreateVirtualHostAsync("identity");
         stack.IdentityDatabase = await servers.CreateDatabaseAsync("identity");
 
@@ -74,7 +74,7 @@ public sealed class Stack : IAsyncDisposable
         {
             ["Service:Name"] = "identity",
             ["ConnectionStrings:identitydb"] = stack.IdentityDatabase,
-            ["InternalAuth:PublicKey"] = Convert.ToBase64String(key.ExportSubjectPublicKeyInfo()),
+            ["InternalAuth:PublicKey"] = keys.PublicKey,
             ["Identity:SecretKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["DataProtection:KeyEncryptionKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["Identity:DevOutbox"] = "true",
@@ -94,7 +94,7 @@ public sealed class Stack : IAsyncDisposable
             stack.Start<gateway::Program>(port, new(shared)
             {
                 ["Service:Name"] = "gateway",
-                ["InternalAuth:SigningKey"] = Convert.ToBase64String(key.ExportPkcs8PrivateKey()),
+                ["InternalAuth:SigningKey"] = keys.PrivateKey,
                 ["services:identity:http:0"] = stack.Identity.ToString().TrimEnd('/'),
                 ["RateLimits:PerCredentialPerSecond"] = "1000",
                 ["RateLimits:PerCredentialBurst"] = "1000",

@@ -37,9 +37,10 @@ public sealed class GatewayAuthentication(
         {
             try
             {
-                caller = await cache.GetOrResolveAsync(credential.CacheKey + "@" + clientIp, () => ResolveAsync(credential, clientIp, context.RequestAborted));
+                // Concurrent requests share one introspection, so it must not end with the first request's abort.
+                caller = await cache.GetOrResolveAsync(credential.CacheKey + "@" + clientIp, () => ResolveAsync(credential, clientIp, CancellationToken.None));
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !context.RequestAborted.IsCancellationRequested)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
                 logger.LogWarning(e, "Introspection failed");
                 await WriteProblemAsync(context, StatusCodes.Status503ServiceUnavailable, "identity_unavailable", "Credentials cannot be checked right now; try again shortly.");

@@ -6,7 +6,7 @@ namespace Users.Api.Profiles;
 /// <summary>
 /// Creates a profile the first time a user is seen, from a request's claims or from <c>UserRegistered</c>,
 /// whichever comes first; both are one idempotent statement, so the race between them is harmless. Verified
-/// email and phone follow identity's latest word.
+/// email and phone follow identity's latest word; a known profile with nothing new is not written at all.
 /// </summary>
 public static class ProfileUpserts
 {
@@ -17,7 +17,8 @@ public static class ProfileUpserts
             ON CONFLICT (id) DO UPDATE SET
                 email = coalesce(excluded.email, user_profiles.email),
                 phone = coalesce(excluded.phone, user_profiles.phone),
-                updated_at = CASE WHEN excluded.email IS DISTINCT FROM user_profiles.email OR excluded.phone IS DISTINCT FROM user_profiles.phone
-                                  THEN excluded.updated_at ELSE user_profiles.updated_at END
+                updated_at = excluded.updated_at
+            WHERE (excluded.email IS NOT NULL AND excluded.email IS DISTINCT FROM user_profiles.email)
+               OR (excluded.phone IS NOT NULL AND excluded.phone IS DISTINCT FROM user_profiles.phone)
             """, cancellationToken);
 }
