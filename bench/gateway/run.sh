@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# Gateway benchmark: the same small JSON endpoint directly, through our YARP gateway and through nginx
-# (keep-alive to the backend), in one run with wrk; prints requests/s, p50/p99 and the ratio to direct.
-#   bench/gateway/run.sh [--duration 10s] [--connections 50] [--record]
+# Gateway benchmark: the same small JSON endpoint directly, through our YARP gateway, through a default YARP
+# app and through nginx (keep-alive to the backend), in one run with wrk; prints requests/s, p50/p99, the
+# ratio to direct and the CPU time each proxy and the backend spend per request.
+#   bench/gateway/run.sh [--duration 10s] [--connections 50] [--rounds 3] [--record]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 source "$root/bench/lib/common.sh"
-record=0
+record=0; rounds=3
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) WRK_DURATION=$2; shift ;;
     --connections) WRK_CONNECTIONS=$2; shift ;;
+    --rounds) rounds=$2; shift ;;
     --record) record=1 ;;
   esac
   shift
@@ -17,15 +19,17 @@ done
 command -v wrk >/dev/null && command -v nginx >/dev/null || apt-get install -y -qq wrk nginx-light >/dev/null
 
 dotnet build "$root/bench/gateway/Backend" -c Release -v quiet -nologo -clp:ErrorsOnly
+dotnet build "$root/bench/gateway/BareYarp" -c Release -v quiet -nologo -clp:ErrorsOnly
 dotnet build "$root/gateway/Gateway" -c Release -v quiet -nologo -clp:ErrorsOnly
 
 work=$(mktemp -d); pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-backend=$(free_port); gateway=$(free_port); nginx_port=$(free_port)
+backend=$(free_port); gateway=$(free_port); bare=$(free_port); nginx_port=$(free_port)
 ASPNETCORE_URLS=http://127.0.0.1:$backend dotnet "$root/bench/gateway/Backend/bin/Release/net10.0/Backend.dll" >"$work/backend.log" 2>&1 &
 pids+=($!)
+backend_pid=$!
 # The gateway needs its signing key; the bench route is anonymous and one client must not be rate limited.
 (cd "$root/gateway/Gateway" && ASPNETCORE_URLS=http://127.0.0.1:$gateway \
   InternalAuth__SigningKey="$(openssl ecparam -name prime256v1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt -outform DER | base64 -w0)" \
@@ -37,6 +41,15 @@ pids+=($!)
   exec dotnet bin/Release/net10.0/Gateway.dll) >"$work/gateway.log" 2>&1 &
 pids+=($!)
 gateway_pid=$!
+
+# The same route in a default YARP app, to show what the gateway's own pipeline costs on top of YARP.
+ASPNETCORE_URLS=http://127.0.0.1:$bare \
+  ReverseProxy__Routes__bench__ClusterId=bench \
+  ReverseProxy__Routes__bench__Match__Path='/api/bench/{**rest}' \
+  ReverseProxy__Clusters__bench__Destinations__primary__Address=http://127.0.0.1:$backend \
+  dotnet "$root/bench/gateway/BareYarp/bin/Release/net10.0/BareYarp.dll" >"$work/bare.log" 2>&1 &
+pids+=($!)
+bare_pid=$!
 
 cat >"$work/nginx.conf" <<CONF
 worker_processes 1;
@@ -54,23 +67,43 @@ http {
 CONF
 nginx -c "$work/nginx.conf" -g 'daemon off;' &
 pids+=($!)
+nginx_pid=$!
 
 path=/api/bench/hello
-wait_http "http://127.0.0.1:$backend$path"; wait_http "http://127.0.0.1:$gateway$path"; wait_http "http://127.0.0.1:$nginx_port$path"
+for port in $backend $gateway $bare $nginx_port; do wait_http "http://127.0.0.1:$port$path"; done
 
 # Warm up each (JIT, connection pools), then measure.
-for port in $backend $gateway $nginx_port; do WRK_DURATION=3s wrk_run warm "http://127.0.0.1:$port$path" >/dev/null; done
-direct=$(wrk_run direct "http://127.0.0.1:$backend$path")
-via_gateway=$(wrk_run gateway "http://127.0.0.1:$gateway$path")
-via_nginx=$(wrk_run nginx "http://127.0.0.1:$nginx_port$path")
+for port in $backend $gateway $bare $nginx_port; do WRK_DURATION=3s wrk_run warm "http://127.0.0.1:$port$path" >/dev/null; done
+# Rounds interleave the three paths so a noisy neighbour hits them alike; the table shows the round with the
+# median gateway ratio, and every round's ratios are listed under it.
+rows=()
+for round in $(seq "$rounds"); do
+  direct=$(wrk_cpu_run direct "http://127.0.0.1:$backend$path" "$backend_pid" "$backend_pid")
+  via_gateway=$(wrk_cpu_run gateway "http://127.0.0.1:$gateway$path" "$gateway_pid" "$backend_pid")
+  via_bare=$(wrk_cpu_run default-yarp "http://127.0.0.1:$bare$path" "$bare_pid" "$backend_pid")
+  via_nginx=$(wrk_cpu_run nginx "http://127.0.0.1:$nginx_port$path" "$nginx_pid" "$backend_pid")
+  rows+=("$direct|$via_gateway|$via_bare|$via_nginx")
+done
 gateway_rss=$(rss_mib "$gateway_pid")
 
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " "); printf "%.2f", y[2] / x[2] }'; }
+summary=""; ranked=()
+for row in "${rows[@]}"; do
+  IFS='|' read -r d g b n <<<"$row"
+  summary+="$(ratio "$d" "$g") / $(ratio "$d" "$b") / $(ratio "$d" "$n"); "
+  ranked+=("$(ratio "$d" "$g")|$row")
+done
+median=$(printf '%s\n' "${ranked[@]}" | sort -n | sed -n "$(( (rounds + 1) / 2 ))p")
+IFS='|' read -r _ direct via_gateway via_bare via_nginx <<<"$median"
+
 direct_rps=$(awk '{print $2}' <<<"$direct")
-table=$(printf '| path | requests/s | p50 ms | p99 ms | ratio to direct |\n|---|---|---|---|---|\n'
-  for row in "$direct" "$via_gateway" "$via_nginx"; do
-    awk -v d="$direct_rps" '{printf "| %s | %.0f | %s | %s | %.2f |\n", $1, $2, $3, $4, $2/d}' <<<"$row"
+# CPU per request: the proxy's own (for direct, the backend's) and the backend's, in microseconds.
+table=$(printf '| path | requests/s | p50 ms | p99 ms | ratio to direct | proxy CPU µs/req | backend CPU µs/req |\n|---|---|---|---|---|---|---|\n'
+  for row in "$direct" "$via_gateway" "$via_bare" "$via_nginx"; do
+    awk -v d="$direct_rps" '{proxy = ($1 == "direct") ? "-" : $5; printf "| %s | %.0f | %s | %s | %.2f | %s | %s |\n", $1, $2, $3, $4, $2/d, proxy, $6}' <<<"$row"
   done)
 echo "$table"
+echo "ratios by round (gateway / default YARP / nginx): ${summary%; }"
 echo "gateway RSS after the run: ${gateway_rss} MiB"
 
 if [ $record = 1 ]; then
@@ -78,9 +111,11 @@ if [ $record = 1 ]; then
     echo
     echo "### Gateway ($(date -u +%Y-%m-%d), wrk -t${WRK_THREADS:-1} -c${WRK_CONNECTIONS:-50} -d${WRK_DURATION:-10s})"
     echo
-    echo 'Command: `bench/gateway/run.sh --record`'
+    echo 'Command: `bench/gateway/run.sh --record` (median of 3 interleaved rounds)'
     echo
     echo "$table"
+    echo
+    echo "Ratios by round (gateway / default YARP / nginx): ${summary%; }."
     echo
     echo "Gateway resident memory after the run: ${gateway_rss} MiB."
   } >> "$root/bench/RESULTS.md"

@@ -25,3 +25,25 @@ to_ms() { # wrk prints 512.00us, 1.23ms or 1.02s
 }
 
 rss_mib() { awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status" 2>/dev/null || echo 0; }
+
+# cpu_ticks PID -> user+system CPU of PID and its direct children, in clock ticks (nginx's worker is a child).
+cpu_ticks() {
+  local t=0 p
+  for p in $1 $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+    t=$((t + $(awk '{print $14+$15}' /proc/"$p"/stat 2>/dev/null || echo 0)))
+  done
+  echo $t
+}
+
+# wrk_cpu_run LABEL URL PROXY_PID BACKEND_PID -> "LABEL rps p50 p99 proxy_us_per_req backend_us_per_req":
+# CPU time per request is what the throughput ratio hides when cores are shared.
+wrk_cpu_run() {
+  local hz; hz=$(getconf CLK_TCK)
+  local p0 b0 p1 b1 line
+  p0=$(cpu_ticks "$3"); b0=$(cpu_ticks "$4")
+  line=$(wrk_run "$1" "$2")
+  p1=$(cpu_ticks "$3"); b1=$(cpu_ticks "$4")
+  awk -v l="$line" -v p=$((p1 - p0)) -v b=$((b1 - b0)) -v hz="$hz" -v d="${WRK_DURATION:-10s}" 'BEGIN {
+    split(l, f, " "); secs = d + 0; n = f[2] * secs
+    printf "%s %.1f %.1f\n", l, p * 1e6 / hz / n, b * 1e6 / hz / n }'
+}

@@ -3,6 +3,7 @@ using Gateway.Auth;
 using Gateway.Health;
 using Gateway.RateLimiting;
 using Gateway.Routing;
+using Gateway.Telemetry;
 using Platform.ServiceDefaults.Auth;
 
 namespace Gateway;
@@ -20,6 +21,7 @@ internal static class Extensions
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
             .AddTransforms(transforms => transforms.AddInternalToken(issuer));
         builder.AddServiceHealthChecks(Services);
+        builder.Services.AddGatewayTelemetry();
 
         builder.Services.AddSingleton<CallerCache>();
         builder.Services.AddSingleton<AnonymousRoutes>();

@@ -1,6 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using Platform.ServiceDefaults.Auth;
 
 namespace Identity.Tests;
 
@@ -259,6 +263,44 @@ public abstract class CredentialTests(Stack stack)
         using var direct = new HttpClient { BaseAddress = stack.Identity };
         using var atService = await direct.GetWithTokenAsync("/api/identity/admin/users", forged);
         Assert.Equal(HttpStatusCode.Unauthorized, atService.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_service_receives_only_the_gateway_jwt_for_its_audience_and_none_of_the_clients_credentials()
+    {
+        using var client = stack.Client();
+        var signedIn = await client.SignInNewAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/users/probe").WithBearer(signedIn.AccessToken);
+        request.Headers.Add("Cookie", "sid=someone-elses-session; theme=dark");
+        request.Headers.Add("x-api-key", "someone-elses-key");
+        request.Headers.Add("X-CSRF-Token", "a-csrf-token");
+        request.Headers.Add("X-Internal-User", "forged-user");
+        request.Headers.Add("x-internal-roles", "admin");
+
+        using var response = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var received = await response.Content.ReadFromJsonAsync<Dictionary<string, string>>();
+        Assert.NotNull(received);
+        Assert.DoesNotContain(received.Keys, name => name.StartsWith("x-internal-", StringComparison.Ordinal));
+        Assert.False(received.ContainsKey("cookie"), "the client's cookies reached the service");
+        Assert.False(received.ContainsKey("x-api-key"), "the client's API key reached the service");
+        Assert.False(received.ContainsKey("x-csrf-token"), "the client's CSRF token reached the service");
+        Assert.DoesNotContain(received.Values, value => value.Contains(signedIn.AccessToken, StringComparison.Ordinal));
+
+        // What came instead: the gateway's JWT for this service, valid under the key services are given.
+        var authorization = received["authorization"];
+        Assert.StartsWith("Bearer ", authorization, StringComparison.Ordinal);
+        using var key = ECDsa.Create();
+        key.ImportSubjectPublicKeyInfo(Convert.FromBase64String(stack.InternalPublicKey), out _);
+        var validation = await new JsonWebTokenHandler().ValidateTokenAsync(authorization["Bearer ".Length..], new TokenValidationParameters
+        {
+            ValidIssuer = InternalClaims.Issuer,
+            ValidAudience = "users",
+            IssuerSigningKey = new ECDsaSecurityKey(key),
+        });
+        Assert.True(validation.IsValid, validation.Exception?.Message);
+        Assert.Equal(signedIn.UserId.ToString(), validation.Claims[InternalClaims.Subject]);
+        Assert.Equal(InternalClaims.Types.Token, validation.Claims[InternalClaims.CredentialType]);
     }
 
     [Fact]

@@ -12,6 +12,7 @@ public sealed class IdentityPlatform : IAsyncLifetime
 {
     public ServersFixture Servers { get; } = new();
     public OAuthStandIn OAuth { get; private set; } = null!;
+    public HeaderProbe Probe { get; private set; } = null!;
     public Stack WithRedis { get; private set; } = null!;
     public Stack WithoutRedis { get; private set; } = null!;
 
@@ -19,8 +20,9 @@ public sealed class IdentityPlatform : IAsyncLifetime
     {
         await Servers.InitializeAsync();
         OAuth = await OAuthStandIn.StartAsync();
-        WithRedis = await Stack.StartAsync(Servers, OAuth, redis: true);
-        WithoutRedis = await Stack.StartAsync(Servers, OAuth, redis: false);
+        Probe = await HeaderProbe.StartAsync();
+        WithRedis = await Stack.StartAsync(Servers, OAuth, Probe, redis: true);
+        WithoutRedis = await Stack.StartAsync(Servers, OAuth, Probe, redis: false);
     }
 
     public async Task DisposeAsync()
@@ -28,6 +30,7 @@ public sealed class IdentityPlatform : IAsyncLifetime
         if (WithRedis is not null) await WithRedis.DisposeAsync();
         if (WithoutRedis is not null) await WithoutRedis.DisposeAsync();
         if (OAuth is not null) await OAuth.DisposeAsync();
+        if (Probe is not null) await Probe.DisposeAsync();
         await Servers.DisposeAsync();
     }
 }
@@ -50,10 +53,14 @@ public sealed class Stack : IAsyncDisposable
     public Uri GatewayA { get; private set; } = null!;
     public Uri GatewayB { get; private set; } = null!;
 
-    public static async Task<Stack> StartAsync(ServersFixture servers, OAuthStandIn oauth, bool redis)
+    /// <summary>The gateways' internal JWT verification key (SPKI, base64), as services get it.</summary>
+    public string InternalPublicKey { get; private set; } = "";
+
+    public static async Task<Stack> StartAsync(ServersFixture servers, OAuthStandIn oauth, HeaderProbe probe, bool redis)
     {
         var stack = new Stack(redis);
         var keys = new InternalTokens();
+        stack.InternalPublicKey = keys.PublicKey;
         var vhost = await servers.CreateVirtualHostAsync("identity");
         stack.IdentityDatabase = await servers.CreateDatabaseAsync("identity");
 
@@ -96,6 +103,8 @@ public sealed class Stack : IAsyncDisposable
                 ["Service:Name"] = "gateway",
                 ["InternalAuth:SigningKey"] = keys.PrivateKey,
                 ["services:identity:http:0"] = stack.Identity.ToString().TrimEnd('/'),
+                // The probe stands in for users, to show what a service receives.
+                ["services:users:http:0"] = probe.BaseAddress.ToString().TrimEnd('/'),
                 ["RateLimits:PerCredentialPerSecond"] = "1000",
                 ["RateLimits:PerCredentialBurst"] = "1000",
             });

@@ -8,24 +8,35 @@ namespace Gateway.Auth;
 /// </summary>
 public sealed class AnonymousRoutes
 {
-    private readonly (string Method, Regex Path)[] _routes;
+    // One compiled alternation per method (plus "*" for any method): every request runs at most two matches.
+    private readonly Dictionary<string, Regex> _byMethod;
+    private readonly Regex? _anyMethod;
 
     public AnonymousRoutes(IConfiguration configuration)
     {
-        _routes = configuration.GetSection("Gateway:AnonymousRoutes").Get<string[]>()?.Select(Parse).ToArray() ?? [];
+        var entries = configuration.GetSection("Gateway:AnonymousRoutes").Get<string[]>() ?? [];
+        var patterns = entries.Select(Parse).GroupBy(e => e.Method, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => Compile(g.Select(e => e.Pattern)), StringComparer.OrdinalIgnoreCase);
+        _anyMethod = patterns.Remove("*", out var any) ? any : null;
+        _byMethod = patterns;
     }
 
-    public bool Contains(string method, PathString path) =>
-        _routes.Any(r => (r.Method == "*" || string.Equals(r.Method, method, StringComparison.OrdinalIgnoreCase)) && r.Path.IsMatch(path.Value ?? "/"));
+    public bool Contains(string method, PathString path)
+    {
+        var value = path.Value ?? "/";
+        return (_byMethod.TryGetValue(method, out var routes) && routes.IsMatch(value)) || (_anyMethod?.IsMatch(value) ?? false);
+    }
 
-    private static (string, Regex) Parse(string entry)
+    private static (string Method, string Pattern) Parse(string entry)
     {
         var parts = entry.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (parts.Length != 2 || !parts[1].StartsWith('/'))
         {
             throw new InvalidOperationException($"Gateway:AnonymousRoutes entry '{entry}' must be 'METHOD /path'.");
         }
-        var pattern = "^" + Regex.Escape(parts[1]).Replace(@"\*\*", ".*").Replace(@"\*", "[^/]+") + "/?$";
-        return (parts[0], new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.IgnoreCase | RegexOptions.Compiled));
+        return (parts[0], Regex.Escape(parts[1]).Replace(@"\*\*", ".*").Replace(@"\*", "[^/]+"));
     }
+
+    private static Regex Compile(IEnumerable<string> patterns) =>
+        new("^(?:" + string.Join('|', patterns) + ")/?$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase | RegexOptions.Compiled);
 }

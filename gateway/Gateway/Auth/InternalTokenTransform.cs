@@ -20,15 +20,14 @@ public static class InternalTokenTransform
             headers.Remove(Credential.ApiKeyHeader);
             headers.Remove("Cookie");
             headers.Remove(GatewayAuthentication.CsrfHeader);
-            List<string>? internalHeaders = null;
-            foreach (var header in headers)
+            // Kestrel's request headers enumerate without allocating, unlike the outgoing HttpHeaders.
+            foreach (var header in transform.HttpContext.Request.Headers)
             {
                 if (header.Key.StartsWith("X-Internal-", StringComparison.OrdinalIgnoreCase))
                 {
-                    (internalHeaders ??= []).Add(header.Key);
+                    headers.Remove(header.Key);
                 }
             }
-            internalHeaders?.ForEach(name => headers.Remove(name));
 
             if (transform.HttpContext.Features.Get<Caller>() is { } caller
                 && transform.HttpContext.Features.Get<IReverseProxyFeature>()?.Route.Config.ClusterId is { } audience)
