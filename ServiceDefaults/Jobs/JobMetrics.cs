@@ -21,7 +21,7 @@ public sealed class JobMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [50, 100, 200, 400, 800, 1600, 3200, 6400] });
     }
 
-    /// <param name="status">succeeded, retrying, failed or lost (the lease was gone).</param>
+    /// <param name="status">succeeded, retrying, failed, released (handed back on shutdown) or lost (the lease was gone).</param>
     public void Record(string queue, string type, string status, double milliseconds)
     {
         _processed.Add(1, new("queue", queue), new("type", type), new("status", status));

@@ -135,6 +135,18 @@ public sealed class JobQueue<TContext>(TContext db, IOptions<JobOptions> options
             """, [id, leaseToken, time.GetUtcNow(), outcome.Total, outcome.Succeeded, outcome.Failed], cancellationToken) == 1;
 
     /// <summary>
+    /// Hands a job back at once, if the lease is still ours: its runner is stopping before the job finished. The
+    /// attempt is refunded (the host stopped, the job did not fail), and any runner may claim it now rather than
+    /// after the lease runs out.
+    /// </summary>
+    public async Task<bool> ReleaseAsync(Guid id, Guid leaseToken, CancellationToken cancellationToken) =>
+        await db.Database.ExecuteSqlRawAsync($$"""
+            UPDATE {{_table}} SET status = 'pending', attempts = GREATEST(attempts - 1, 0), lease_token = NULL,
+                visible_until = {2}, last_error = 'released: its runner stopped before the job finished'
+            WHERE id = {0} AND lease_token = {1} AND status = 'running'
+            """, [id, leaseToken, time.GetUtcNow()], cancellationToken) == 1;
+
+    /// <summary>
     /// Records a failed attempt, if the lease is still ours: back to pending after the backoff while attempts remain,
     /// else failed for good.
     /// </summary>

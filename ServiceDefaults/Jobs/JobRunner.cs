@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -87,7 +88,8 @@ public sealed partial class JobRunner<TContext>(
     {
         var token = job.LeaseToken!.Value;
         var started = Stopwatch.GetTimestamp();
-        using var leaseLost = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        using var leaseLost = new CancellationTokenSource();
+        using var cancelHandler = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, leaseLost.Token);
         using var stopExtending = new CancellationTokenSource();
         var extender = ExtendWhileRunningAsync(job.Id, token, leaseLost, stopExtending.Token);
 
@@ -98,15 +100,16 @@ public sealed partial class JobRunner<TContext>(
             await using var scope = scopes.CreateAsyncScope();
             var handler = scope.ServiceProvider.GetKeyedService<IJobHandler>(job.Type)
                 ?? throw new InvalidOperationException($"No handler is registered for job type '{job.Type}'.");
-            outcome = await handler.HandleAsync(new JobExecution(job.Id, job.Type, job.Payload, job.Attempts, job.MaxAttempts), leaseLost.Token);
+            outcome = await handler.HandleAsync(new JobExecution(job.Id, job.Type, job.Payload, job.Attempts, job.MaxAttempts), cancelHandler.Token);
         }
-        catch (Exception ex) when (!leaseLost.IsCancellationRequested)
+        catch (Exception) when (cancelHandler.IsCancellationRequested)
+        {
+            // Cut short by a lost lease or by shutdown (whatever the handler threw on the way out): decided below,
+            // never counted as the job's own failure.
+        }
+        catch (Exception ex)
         {
             failure = ex;
-        }
-        catch (OperationCanceledException)
-        {
-            // The lease was lost or the host is stopping: another runner takes the job after the lease runs out.
         }
         finally
         {
@@ -117,25 +120,48 @@ public sealed partial class JobRunner<TContext>(
         var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         if (leaseLost.IsCancellationRequested)
         {
+            // Another runner may own the job now: write nothing.
             metrics.Record(queue.Name, job.Type, "lost", elapsed);
-            LogAbandoned(logger, job.Id, job.Type, queue.Name);
+            LogLeaseLost(logger, job.Id, job.Type, queue.Name);
             return;
         }
 
         await using var finishScope = scopes.CreateAsyncScope();
         var jobs = finishScope.ServiceProvider.GetRequiredService<JobQueue<TContext>>();
-        // Finishing must not be cut short by shutdown: the work is done and the lease is still ours.
-        if (failure is null)
+        // Finishing must not be cut short by shutdown: the lease is still ours and the outcome is known.
+        if (outcome is not null)
         {
-            var finished = await jobs.CompleteAsync(job.Id, token, outcome ?? JobOutcome.Done, CancellationToken.None);
+            var finished = await jobs.CompleteAsync(job.Id, token, outcome, CancellationToken.None);
             metrics.Record(queue.Name, job.Type, finished ? "succeeded" : "lost", elapsed);
         }
-        else
+        else if (failure is not null)
         {
             var final = job.Attempts >= job.MaxAttempts;
             var finished = await jobs.FailAsync(job.Id, token, job.Attempts, $"{failure.GetType().Name}: {failure.Message}", CancellationToken.None);
             metrics.Record(queue.Name, job.Type, !finished ? "lost" : final ? "failed" : "retrying", elapsed);
             LogAttemptFailed(logger, failure, job.Id, job.Type, job.Attempts, job.MaxAttempts);
+        }
+        else
+        {
+            // The host is stopping mid-job: hand it back now instead of leaving it to the lease's end.
+            var released = await ReleaseQuietlyAsync(jobs, job.Id, token);
+            metrics.Record(queue.Name, job.Type, released ? "released" : "lost", elapsed);
+            LogReleased(logger, job.Id, job.Type, queue.Name, released);
+        }
+    }
+
+    private async Task<bool> ReleaseQuietlyAsync(JobQueue<TContext> jobs, Guid id, Guid token)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            return await jobs.ReleaseAsync(id, token, timeout.Token);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or DbException or InvalidOperationException)
+        {
+            // The database is out of reach while stopping: the lease running out returns the job instead.
+            LogReleaseFailed(logger, ex, id);
+            return false;
         }
     }
 
@@ -174,8 +200,14 @@ public sealed partial class JobRunner<TContext>(
     [LoggerMessage(Level = LogLevel.Information, Message = "Returned {Count} job(s) with expired leases in {Queue}")]
     private static partial void LogReaped(ILogger logger, int count, string queue);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} ({Type}) in {Queue} lost its lease or was stopped; it was left for another attempt")]
-    private static partial void LogAbandoned(ILogger logger, Guid jobId, string type, string queue);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} ({Type}) in {Queue} lost its lease; it was left to its new holder")]
+    private static partial void LogLeaseLost(ILogger logger, Guid jobId, string type, string queue);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} ({Type}) in {Queue} was handed back as the runner stopped (released: {Released})")]
+    private static partial void LogReleased(ILogger logger, Guid jobId, string type, string queue, bool released);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not hand job {JobId} back while stopping; its lease will return it")]
+    private static partial void LogReleaseFailed(ILogger logger, Exception exception, Guid jobId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId} ({Type}) attempt {Attempt}/{MaxAttempts} failed")]
     private static partial void LogAttemptFailed(ILogger logger, Exception exception, Guid jobId, string type, int attempt, int maxAttempts);
