@@ -54,6 +54,37 @@ public abstract class SeatTests(PoolStack stack)
     }
 
     [Fact]
+    public async Task An_expired_hold_is_checked_upstream_before_its_slot_is_reused()
+    {
+        var setup = await GroupWithMotherAsync(seatLimit: 2);
+        // Two holds whose jobs died 1 minute ago: slot 1's invite reached the upstream, slot 2's did not.
+        var reached = PoolApi.NewEmail();
+        var lost = PoolApi.NewEmail();
+        setup.Team.Members[reached] = "m-reached";
+        var expired = stack.Clock.GetUtcNow().AddMinutes(-1);
+        foreach (var (slot, email) in new[] { (1, reached), (2, lost) })
+        {
+            await PoolApi.ScalarAsync(stack.Database, """
+                UPDATE seats SET status = 'held', held_until = $1, team_id = $2, email = $3, redemption_id = $4
+                WHERE mother_id = $5 AND slot = $6 RETURNING 1
+                """, expired, setup.Team.Id, email, Guid.NewGuid(), setup.MotherId, slot);
+        }
+
+        var redeemed = Redeemed(setup, PoolApi.NewEmail());
+        await stack.Bus.PublishAsync(redeemed);
+        var allocated = await stack.Bus.WaitForAsync<SeatAllocated>(a => a.RedemptionId == redeemed.RedemptionId);
+        Assert.NotNull(allocated);
+
+        using var admin = stack.Admin();
+        var seats = (await admin.GetFromJsonAsync<JsonElement>($"/api/pool/mothers/{setup.MotherId}/seats"))
+            .GetProperty("items").EnumerateArray()
+            .ToDictionary(s => s.GetProperty("slot").GetInt32(), s => (Status: s.GetProperty("status").GetString(), Email: s.GetProperty("email").GetString()));
+        Assert.Equal(("used", reached), seats[1]);
+        Assert.Equal(("used", redeemed.Email), seats[2]);
+        Assert.False(setup.Team.Members.ContainsKey(lost));
+    }
+
+    [Fact]
     public async Task A_full_group_answers_SeatAllocationFailed()
     {
         var setup = await GroupWithMotherAsync(seatLimit: 1);
