@@ -78,6 +78,57 @@ public abstract class SyncTests(PoolStack stack)
     }
 
     [Fact]
+    public async Task Sync_can_fill_free_seats_with_template_accounts_once_resuming_a_seat_an_earlier_run_named()
+    {
+        using var admin = stack.Admin();
+        var name = "t-" + Guid.NewGuid().ToString("N")[..10];
+        var groupId = await admin.CreateGroupAsync(extra: new { name, emailDomain = "Seats.Example.test" });
+        var token = stack.Upstream.AddAccount("team");
+        var mother = (await admin.CreateMotherAsync(groupId, token, seatLimit: 4)).GetProperty("id").GetGuid();
+        var team = stack.Upstream.TeamsOf(token)[0];
+        // Slot 2 is a redeemer's; slot 1 was named and held by an earlier run that died before its invite.
+        var earlier = $"{name}-earlier@seats.example.test";
+        await PoolApi.ScalarAsync(stack.Database, """
+            UPDATE seats SET status = 'used', team_id = $2, email = 'redeemer@example.test', redemption_id = $3 WHERE mother_id = $1 AND slot = 2 RETURNING 1
+            """, mother, team.Id, Guid.NewGuid());
+        await PoolApi.ScalarAsync(stack.Database, """
+            UPDATE seats SET status = 'held', held_until = now() - interval '1 minute', team_id = $2, email = $3 WHERE mother_id = $1 AND slot = 1 RETURNING 1
+            """, mother, team.Id, earlier);
+
+        for (var run = 0; run < 2; run++)
+        {
+            using var response = await admin.PostAsJsonAsync($"/api/pool/pool-groups/{groupId}/sync", new { inviteTemplateEmails = true });
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            var id = (await response.JsonAsync()).GetProperty("jobIds")[0].GetGuid();
+            Assert.True(await Eventually.TrueAsync(async () => (await admin.GetJobAsync(id)).GetProperty("status").GetString() == "succeeded", TimeSpan.FromSeconds(20)));
+        }
+
+        var today = stack.Clock.GetUtcNow().ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
+        string[] expected = [earlier, "redeemer@example.test", $"{name}-{today}-001@seats.example.test", $"{name}-{today}-002@seats.example.test"];
+        for (var slot = 1; slot <= 4; slot++)
+        {
+            Assert.Equal("used", await PoolApi.TextAsync(stack.Database, "SELECT status FROM seats WHERE mother_id = $1 AND slot = $2", mother, slot));
+            Assert.Equal(expected[slot - 1], await PoolApi.TextAsync(stack.Database, "SELECT email FROM seats WHERE mother_id = $1 AND slot = $2", mother, slot));
+        }
+        // Three invites in two runs: the second found no free seat, and nobody was invited twice.
+        Assert.Equal(3, team.Invites);
+        Assert.True(team.Members.ContainsKey(earlier));
+        Assert.True(team.Members.ContainsKey(expected[3]));
+        Assert.Equal(3, await PoolApi.ScalarAsync(stack.Database,
+            "SELECT count(*) FROM child_accounts WHERE mother_id = $1 AND email LIKE '%@seats.example.test'", mother));
+    }
+
+    [Fact]
+    public async Task Inviting_template_accounts_needs_the_email_domain_the_template_uses()
+    {
+        using var admin = stack.Admin();
+        var groupId = await admin.CreateGroupAsync();
+        using var response = await admin.PostAsJsonAsync($"/api/pool/pool-groups/{groupId}/sync", new { inviteTemplateEmails = true });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_inviteTemplateEmails", (await response.JsonAsync()).GetProperty("code").GetString());
+    }
+
+    [Fact]
     public async Task Pool_group_names_are_unique_and_a_group_with_mothers_cannot_be_deleted()
     {
         using var admin = stack.Admin();

@@ -19,6 +19,9 @@ public static partial class PoolGroupEndpoints
     public sealed record PoolGroupResponse(Guid Id, string Name, string TeamNameTemplate, string EmailTemplate, string? EmailDomain,
         bool Active, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
+    /// <param name="InviteTemplateEmails">Also fill each mother's free seats with new accounts from the group's email template.</param>
+    public sealed record SyncRequest(bool? InviteTemplateEmails);
+
     public sealed record SyncResponse(int Enqueued, int Reused, IReadOnlyList<Guid> JobIds);
 
     public static RouteGroupBuilder MapPoolGroups(this RouteGroupBuilder api)
@@ -122,14 +125,21 @@ public static partial class PoolGroupEndpoints
 
     /// <summary>
     /// One <c>pool_sync_mother</c> job per mother of the group. Concurrent requests share the live job: a short lock per
-    /// (mother, group) and the live-job unique key mean exactly one is created, the rest get it back.
+    /// (mother, group) and the live-job unique key mean exactly one is created, the rest get it back (with the options
+    /// it was enqueued with). The body is optional.
     /// </summary>
-    private static async Task<Results<Accepted<SyncResponse>, ProblemHttpResult>> SyncAsync(
-        Guid id, HttpContext http, PoolDbContext db, JobQueue<PoolDbContext> jobs, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Results<Accepted<SyncResponse>, ValidationProblem, ProblemHttpResult>> SyncAsync(
+        Guid id, SyncRequest? request, HttpContext http, PoolDbContext db, JobQueue<PoolDbContext> jobs, TimeProvider time,
+        CancellationToken cancellationToken)
     {
-        if (!await db.PoolGroups.AnyAsync(g => g.Id == id, cancellationToken))
+        if (await db.PoolGroups.AsNoTracking().FirstOrDefaultAsync(g => g.Id == id, cancellationToken) is not { } group)
         {
             return Problems.NotFound($"Pool group {id} does not exist.");
+        }
+        var invite = request?.InviteTemplateEmails == true;
+        if (invite && group.EmailDomain is null && group.EmailTemplate.Contains("{domain}", StringComparison.Ordinal))
+        {
+            return Invalid.Field("inviteTemplateEmails", "The group's email template uses {domain} but the group has no emailDomain; set one first.");
         }
         var mothers = await db.Mothers.AsNoTracking()
             .Where(m => m.GroupId == id && m.Status != MotherStatus.Disabled)
@@ -139,7 +149,7 @@ public static partial class PoolGroupEndpoints
         var jobIds = new List<Guid>();
         foreach (var motherId in mothers)
         {
-            var result = await jobs.EnqueueAsync(SyncMotherHandler.Request(motherId, id, actor), SyncMotherHandler.LockName(motherId, id), cancellationToken);
+            var result = await jobs.EnqueueAsync(SyncMotherHandler.Request(motherId, id, actor, invite), SyncMotherHandler.LockName(motherId, id), cancellationToken);
             jobIds.Add(result.Job.Id);
             _ = result.Created ? enqueued++ : reused++;
         }

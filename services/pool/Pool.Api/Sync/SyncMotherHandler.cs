@@ -14,19 +14,21 @@ namespace Pool.Api.Sync;
 /// <c>Pool:SyncMemberLimit</c> per team) recorded as child accounts, never the mother's own email. Idempotent: a
 /// renamed team matches the template the next time, and child accounts are unique per (mother, team, email).
 /// Counts are per team; a team that failed is an item-level failure, all teams failing fails the attempt.
+/// When asked, free seats are then filled with accounts from the group's email template (<see cref="TemplateInvites"/>),
+/// each invite counted as an item.
 /// </summary>
 public sealed partial class SyncMotherHandler(
-    PoolDbContext db, IUpstreamTeamClient upstream, MotherTokens tokens, PoolMetrics metrics,
+    PoolDbContext db, IUpstreamTeamClient upstream, MotherTokens tokens, PoolMetrics metrics, TemplateInvites invites,
     IOptions<PoolOptions> options, TimeProvider time, ILogger<SyncMotherHandler> logger) : IJobHandler
 {
     public const string JobType = "pool_sync_mother";
 
-    public sealed record Payload(Guid MotherId, Guid GroupId);
+    public sealed record Payload(Guid MotherId, Guid GroupId, bool InviteTemplateEmails = false);
 
     public string Type => JobType;
 
-    public static JobRequest Request(Guid motherId, Guid groupId, string? actor) =>
-        new(JobType, new Payload(motherId, groupId), $"{JobType}:{motherId}:{groupId}", actor);
+    public static JobRequest Request(Guid motherId, Guid groupId, string? actor, bool inviteTemplateEmails = false) =>
+        new(JobType, new Payload(motherId, groupId, inviteTemplateEmails), $"{JobType}:{motherId}:{groupId}", actor);
 
     public static string LockName(Guid motherId, Guid groupId) => $"pool_sync:{motherId}:{groupId}";
 
@@ -79,6 +81,11 @@ public sealed partial class SyncMotherHandler(
         if (teams.Count > 0 && succeeded == 0)
         {
             throw new UpstreamException(UpstreamErrorKind.Unavailable, $"Every team of mother {mother.Id} failed to sync.");
+        }
+        if (payload.InviteTemplateEmails && mother.Status == MotherStatus.Active)
+        {
+            var (invited, inviteFailed) = await invites.FillFreeSeatsAsync(mother, group, token, cancellationToken);
+            return new JobOutcome(teams.Count + invited + inviteFailed, succeeded + invited, failed + inviteFailed);
         }
         return new JobOutcome(teams.Count, succeeded, failed);
     }
