@@ -84,8 +84,12 @@ public abstract class AdminAndSecretsTests(Stack stack)
         Assert.Contains(database.GetProperty("appliedMigrations").EnumerateArray(), m => m.GetString()!.EndsWith("_Identity"));
         Assert.Equal(0, database.GetProperty("pendingMigrations").GetArrayLength());
         Assert.DoesNotContain("password", database.GetProperty("url").GetString()!, StringComparison.OrdinalIgnoreCase);
-        // The other services are not running in this stack: reported, not fatal.
+        // The other services are not running in this stack, and the probe standing in for users answers something
+        // that is not a report: each is reported, none is fatal.
         Assert.False(body.GetProperty("ok").GetBoolean());
+        var users = body.GetProperty("services").EnumerateArray().Single(s => s.GetProperty("service").GetString() == "users");
+        Assert.False(users.GetProperty("ok").GetBoolean());
+        Assert.Contains("did not answer a database report", users.GetProperty("error").GetString());
 
         var system = await (await client.GetWithTokenAsync("/api/admin/system", admin.AccessToken)).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(50, system.GetProperty("rateLimits").GetProperty("perIpPerSecond").GetInt32());

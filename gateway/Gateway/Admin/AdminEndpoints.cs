@@ -44,9 +44,23 @@ public static class AdminEndpoints
         HttpContext http, IHttpClientFactory clients, ServiceTokens tokens, CancellationToken cancellationToken)
     {
         if (Forbidden(http) is { } problem) return problem;
-        var answers = await AskAllAsync("/internal/db-status", clients, tokens, cancellationToken);
-        var ok = answers.All(a => a.Ok && a.Report?.GetProperty("databases").EnumerateArray().All(d => d.GetProperty("ok").GetBoolean()) == true);
+        var answers = (await AskAllAsync("/internal/db-status", clients, tokens, cancellationToken))
+            .Select(a => a.Ok && DatabasesOk(a.Report) is null
+                ? a with { Ok = false, Error = $"{a.Service} did not answer a database report." }
+                : a)
+            .ToList();
+        var ok = answers.All(a => a.Ok && DatabasesOk(a.Report) == true);
         return TypedResults.Ok(new DbStatusResponse(ok, answers));
+    }
+
+    /// <summary>Whether every database in a service's report is ok; null when the report is not one.</summary>
+    private static bool? DatabasesOk(JsonElement? report)
+    {
+        if (report is not { ValueKind: JsonValueKind.Object } r || !r.TryGetProperty("databases", out var databases) || databases.ValueKind != JsonValueKind.Array)
+        {
+            return null;
+        }
+        return databases.EnumerateArray().All(d => d.ValueKind == JsonValueKind.Object && d.TryGetProperty("ok", out var ok) && ok.ValueKind == JsonValueKind.True);
     }
 
     // The authentication middleware already turned away requests without a valid credential (401).
