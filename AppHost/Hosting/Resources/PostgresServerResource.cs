@@ -116,8 +116,10 @@ public sealed partial class PostgresServerResource : ServerResource
 
     private protected override ProcessSpec CreateProcessSpec()
     {
+        // Test servers hold many service instances at once, each with its own connection pools.
+        var maxConnections = Context.Ephemeral ? 1000 : 300;
         List<string> args = ["-D", DataFolder, "-p", Port.ToString(), "-k", SocketFolder,
-            "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=300"];
+            "-c", "listen_addresses=127.0.0.1", "-c", $"max_connections={maxConnections}"];
         if (Context.Ephemeral)
         {
             // Throwaway data: durability only costs time.
