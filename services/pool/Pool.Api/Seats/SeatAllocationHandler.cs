@@ -196,11 +196,7 @@ public sealed partial class SeatAllocationHandler(
             allocation.Slot = seat.Slot;
             allocation.ExpiresAt = expiresAt;
             allocation.UpdatedAt = now;
-            await db.Database.ExecuteSqlAsync($"""
-                INSERT INTO child_accounts (mother_id, team_id, email, status, member_id, created_at)
-                VALUES ({mother.Id}, {seat.TeamId}, {allocation.Email}, 'active', {member.Id}, {now})
-                ON CONFLICT (mother_id, team_id, email) DO UPDATE SET status = 'active', member_id = excluded.member_id
-                """, ct);
+            await ChildAccounts.RecordInvitedAsync(db, mother.Id, seat.TeamId!, allocation.Email, member.Id, now, ct);
             await db.Mothers.Where(m => m.Id == mother.Id).ExecuteUpdateAsync(s => s.SetProperty(m => m.LastUsedAt, now), ct);
             db.AddEvent(new SeatAllocated(redemptionId, mother.Id, seat.TeamId!, allocation.Email, expiresAt));
             // The seat ends after its days: a delayed job removes the member and frees the slot.

@@ -91,11 +91,7 @@ public sealed partial class TemplateInvites(
                     .SetProperty(x => x.AllocatedAt, now), ct);
             if (updated == 1)
             {
-                await db.Database.ExecuteSqlAsync($"""
-                    INSERT INTO child_accounts (mother_id, team_id, email, status, member_id, created_at)
-                    VALUES ({mother.Id}, {seat.TeamId}, {seat.Email}, 'active', {member.Id}, {now})
-                    ON CONFLICT (mother_id, team_id, email) DO UPDATE SET status = 'active', member_id = excluded.member_id
-                    """, ct);
+                await ChildAccounts.RecordInvitedAsync(db, mother.Id, seat.TeamId!, seat.Email!, member.Id, now, ct);
             }
         }, cancellationToken);
 
