@@ -30,7 +30,9 @@ if (builder.Configuration["Environment"] is null or "Development")
     // Development: mothers live in pool's in-memory upstream simulator (any token not starting with "invalid").
     pool.WithEnvironment("Upstream__Mode", "simulator");
 }
-var promo = AddService("promo", "services/promo/Promo.Api", 5104, promodb);
+// The payment provider signs its callbacks to promo with this shared secret (HMAC-SHA256).
+var promo = AddService("promo", "services/promo/Promo.Api", 5104, promodb)
+    .WithSecretKey("Promo__PaymentSecret", "promo-payment");
 
 // The gateway: the one external endpoint. It resolves credentials through identity, caches the answers (dropping
 // them on revocation events) and forwards an internal ES256 JWT signed with a key only it holds.

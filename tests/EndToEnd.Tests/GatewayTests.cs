@@ -141,6 +141,36 @@ public sealed class GatewayTests(PlatformFixture platform) : IClassFixture<Platf
         Assert.Equal(HttpStatusCode.Accepted, retried.StatusCode);
     }
 
+    [Fact]
+    public async Task A_buyer_orders_a_product_anyone_can_see_and_only_a_signed_payment_callback_reaches_promo()
+    {
+        var admin = await platform.AdminTokenAsync();
+        var code = $"e2e-{Guid.NewGuid():N}"[..20];
+        using var product = await SendJsonAsync(HttpMethod.Post, "/api/promo/products", admin,
+            new { name = "E2E product", skus = new[] { new { code, name = "E2E SKU", price = 19.5m, stock = 3 } } }, "promo", HttpStatusCode.Created);
+        var productId = product.RootElement.GetProperty("id").GetGuid();
+        var skuId = product.RootElement.GetProperty("skus")[0].GetProperty("id").GetGuid();
+
+        using var listed = await GetJsonAsync($"/api/promo/products/{productId}", HttpStatusCode.OK);
+        var buyer = await PlatformFixture.SignInAsync(Gateway, $"{Guid.NewGuid():N}@example.test");
+        using var request = AuthorizedJson(HttpMethod.Post, "/api/promo/orders", buyer, new { skuId, quantity = 2 }, null);
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        using var placed = await Gateway.SendAsync(request);
+        var order = JsonDocument.Parse(await placed.Content.ReadAsStringAsync()).RootElement;
+        // The callback route is anonymous at the gateway; promo itself refuses what is not signed.
+        using var unsigned = await Gateway.PostAsync("/api/promo/payments/callback",
+            PlatformFixture.Json(new { orderBid = order.GetProperty("orderBid").GetString(), amount = 39m, paymentRef = "forged" }));
+        var refusal = JsonDocument.Parse(await unsigned.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.Equal(3, listed.RootElement.GetProperty("skus")[0].GetProperty("stock").GetInt32());
+        Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
+        Assert.Equal(39m, order.GetProperty("payAmount").GetDecimal());
+        Assert.Equal(HttpStatusCode.Unauthorized, unsigned.StatusCode);
+        Assert.Equal("invalid_signature", refusal.GetProperty("code").GetString());
+        using var after = await Gateway.SendAsync(Authorized(HttpMethod.Get, $"/api/promo/orders/{order.GetProperty("orderBid").GetString()}", buyer));
+        Assert.Equal("created", JsonDocument.Parse(await after.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString());
+    }
+
     private async Task<JsonElement> FinishedAsync(string token, Guid redemptionId)
     {
         JsonElement redemption = default;

@@ -1,4 +1,9 @@
 using Promo.Api;
+using Promo.Api.Campaigns;
+using Promo.Api.Catalog;
+using Promo.Api.Coupons;
+using Promo.Api.Orders;
+using Promo.Api.Payments;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -8,6 +13,13 @@ builder.AddApplicationServices();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+
+var api = app.MapGroup("/api/promo");
+api.MapCatalog();
+api.MapCampaigns();
+api.MapCoupons();
+api.MapOrders();
+api.MapPayments();
 
 app.Run();
 

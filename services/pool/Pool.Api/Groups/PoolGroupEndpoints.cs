@@ -5,7 +5,6 @@ using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Jobs;
 using Pool.Api.Data;
-using Pool.Api.Http;
 using Pool.Api.Mothers;
 using Pool.Api.Sync;
 

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Options;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Http;
 using Pool.Api.Data;
-using Pool.Api.Http;
 using Pool.Api.Seats;
 using Pool.Api.Upstream;
 

@@ -1,6 +1,7 @@
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace Pool.Api.Http;
+namespace Platform.ServiceDefaults.Http;
 
 /// <summary>400 ValidationProblem naming the offending field (its <c>errors</c> are keyed by field).</summary>
 public static class Invalid

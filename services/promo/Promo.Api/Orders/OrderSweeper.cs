@@ -1,0 +1,85 @@
+using Microsoft.Extensions.Options;
+using Platform.ServiceDefaults.Data;
+using Promo.Api.Data;
+
+namespace Promo.Api.Orders;
+
+/// <summary>
+/// Finds orders whose time is up by their state: unpaid past their deadline are closed (stock, campaigns and coupon
+/// given back), shipped and unconfirmed for <see cref="PromoOptions.AutoReceiveDays"/> are received. Rows are taken
+/// with <c>FOR UPDATE SKIP LOCKED</c> and changed from the state they were found in, so any number of instances can
+/// sweep at once, and a sweep cut short is simply done again.
+/// </summary>
+public sealed partial class OrderSweeper(IServiceScopeFactory scopes, TimeProvider time, IOptions<PromoOptions> options, ILogger<OrderSweeper> logger)
+    : BackgroundService
+{
+    private const int BatchSize = 100;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(options.Value.SweepIntervalMilliseconds));
+        do
+        {
+            try
+            {
+                await SweepAsync(stoppingToken);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogSweepFailed(logger, e);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    public async Task SweepAsync(CancellationToken cancellationToken)
+    {
+        int received, closed;
+        do
+        {
+            received = await BatchAsync(OrderStatus.Shipped, TimeSpan.FromDays(options.Value.AutoReceiveDays), cancellationToken);
+        }
+        while (received == BatchSize);
+        do
+        {
+            closed = await BatchAsync(OrderStatus.Created, TimeSpan.Zero, cancellationToken);
+        }
+        while (closed == BatchSize);
+    }
+
+    private async Task<int> BatchAsync(OrderStatus status, TimeSpan age, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PromoDbContext>();
+        var count = await db.InTransactionAsync(async ct =>
+        {
+            var now = time.GetUtcNow();
+            var due = await OrderRows.LockDueAsync(db, status, now - age, BatchSize, ct);
+            foreach (var order in due)
+            {
+                if (status == OrderStatus.Created)
+                {
+                    await OrderClosing.CloseAsync(db, order, CloseReason.Expired, now, ct);
+                }
+                else
+                {
+                    order.Status = OrderStatus.Received;
+                    order.ReceivedAt = now;
+                }
+            }
+            await db.SaveChangesAsync(ct);
+            return due.Count;
+        }, cancellationToken);
+        if (count > 0)
+        {
+            LogSwept(logger, count, status == OrderStatus.Created ? "closed unpaid" : "received automatically");
+        }
+        return count;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Order sweep: {Count} orders {What}")]
+    private static partial void LogSwept(ILogger logger, int count, string what);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Order sweep failed; the next tick tries again")]
+    private static partial void LogSweepFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,28 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Promo.Api;
+
+/// <summary>The <c>Promo</c> configuration section: the numbers of SPEC.md "promo".</summary>
+public sealed class PromoOptions
+{
+    public const string Section = "Promo";
+
+    /// <summary>Key of the payment provider's HMAC-SHA256 callback signature (the AppHost generates one).</summary>
+    [Required, MinLength(32)]
+    public string PaymentSecret { get; set; } = "";
+
+    /// <summary>An order not paid within this time is closed and its stock, campaigns and coupon given back.</summary>
+    [Range(1, 86_400)]
+    public int UnpaidOrderSeconds { get; set; } = 600;
+
+    /// <summary>A shipped order the buyer has not confirmed is received automatically after this many days.</summary>
+    [Range(1, 365)]
+    public int AutoReceiveDays { get; set; } = 7;
+
+    /// <summary>How often the order sweeper looks for expired and long-shipped orders.</summary>
+    [Range(50, 3_600_000)]
+    public int SweepIntervalMilliseconds { get; set; } = 5_000;
+
+    [Range(1, 10_000)]
+    public int MaxQuantity { get; set; } = 100;
+}
