@@ -2,6 +2,7 @@ using Promo.Api;
 using Promo.Api.Campaigns;
 using Promo.Api.Catalog;
 using Promo.Api.Coupons;
+using Promo.Api.HelpTasks;
 using Promo.Api.Orders;
 using Promo.Api.Payments;
 
@@ -20,6 +21,7 @@ api.MapCampaigns();
 api.MapCoupons();
 api.MapOrders();
 api.MapPayments();
+api.MapHelpTasks();
 
 app.Run();
 

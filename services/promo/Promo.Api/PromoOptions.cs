@@ -23,6 +23,10 @@ public sealed class PromoOptions
     [Range(50, 3_600_000)]
     public int SweepIntervalMilliseconds { get; set; } = 5_000;
 
+    /// <summary>How long after a help task qualifies its payout is written (time for returns to surface).</summary>
+    [Range(0, 31_536_000)]
+    public int PayoutDelaySeconds { get; set; } = 259_200;
+
     [Range(1, 10_000)]
     public int MaxQuantity { get; set; } = 100;
 }

@@ -7,6 +7,7 @@ using Platform.ServiceDefaults.Data;
 using Promo.Api.Campaigns;
 using Promo.Api.Catalog;
 using Promo.Api.Coupons;
+using Promo.Api.HelpTasks;
 using Promo.Api.Orders;
 
 namespace Promo.Api.Data;
@@ -21,6 +22,9 @@ public sealed class PromoDbContext(DbContextOptions<PromoDbContext> options) : P
     public DbSet<Coupon> Coupons => Set<Coupon>();
     public DbSet<CouponUsage> CouponUsages => Set<CouponUsage>();
     public DbSet<Order> Orders => Set<Order>();
+    public DbSet<HelpTask> HelpTasks => Set<HelpTask>();
+    public DbSet<Help> Helps => Set<Help>();
+    public DbSet<PayoutEntry> PayoutLedger => Set<PayoutEntry>();
 
     // Money is numeric(18,2) throughout.
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
@@ -127,6 +131,41 @@ public sealed class PromoDbContext(DbContextOptions<PromoDbContext> options) : P
             e.HasIndex(o => new { o.Status, o.ShippedAt });
             e.HasIndex(o => new { o.UserBid, o.CreatedAt });
             e.HasIndex(o => o.HelpTaskNo).HasFilter("help_task_no IS NOT NULL");
+        });
+        modelBuilder.Entity<HelpTask>(e =>
+        {
+            e.ToTable("promo_help_tasks");
+            e.Property(t => t.TaskNo).HasMaxLength(32);
+            e.HasIndex(t => t.TaskNo).IsUnique();
+            e.Property(t => t.OwnerUserBid).HasMaxLength(36);
+            e.HasIndex(t => t.OwnerUserBid);
+            e.Property(t => t.OrderBid).HasMaxLength(36);
+            e.HasIndex(t => t.OrderBid).IsUnique();
+            e.Property(t => t.Status).HasLowerCaseName();
+            e.HasIndex(t => new { t.Status, t.PayoutAt });
+        });
+        modelBuilder.Entity<Help>(e =>
+        {
+            e.ToTable("promo_helps");
+            e.Property(h => h.HelperUserBid).HasMaxLength(36);
+            e.Property(h => h.OrderBid).HasMaxLength(36);
+            e.HasIndex(h => h.OrderBid).IsUnique();
+            e.Property(h => h.Status).HasLowerCaseName();
+            // A helper helps a task once, unless that help fell through.
+            e.HasIndex(h => new { h.TaskId, h.HelperUserBid }).IsUnique().HasFilter("status <> 'void'");
+        });
+        modelBuilder.Entity<PayoutEntry>(e =>
+        {
+            e.ToTable("payout_ledger");
+            e.HasIndex(p => p.TaskId).IsUnique();
+            e.Property(p => p.TaskNo).HasMaxLength(32);
+            e.Property(p => p.UserBid).HasMaxLength(36);
+            e.Property(p => p.OrderBid).HasMaxLength(36);
+            e.Property(p => p.PayoutStatus).HasLowerCaseName();
+            e.HasIndex(p => p.PayoutStatus);
+            e.Property(p => p.RiskLevel).HasLowerCaseName();
+            e.Property(p => p.Note).HasMaxLength(500);
+            e.Property(p => p.Operator).HasMaxLength(100);
         });
     }
 }

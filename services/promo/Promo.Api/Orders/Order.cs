@@ -36,6 +36,8 @@ public sealed class Order
     public decimal PayAmount { get; set; }
     public string? CouponCode { get; set; }
     public decimal CouponDiscount { get; set; }
+    /// <summary>The SKU's helpers required when ordered: above zero, paying opens a help task.</summary>
+    public int HelpersRequired { get; set; }
     /// <summary>The help task this order helps (a helper's order).</summary>
     public string? HelpTaskNo { get; set; }
     public string? RecipientName { get; set; }

@@ -20,6 +20,7 @@ public static partial class OrderEndpoints
 
     public sealed record OrderResponse(string OrderBid, string UserBid, OrderStatus Status, CloseReason? CloseReason, Guid SkuId, string SkuName,
         int Quantity, decimal UnitPrice, decimal Amount, decimal DiscountAmount, decimal PayAmount, string? CouponCode, decimal CouponDiscount,
+        string? HelpTaskNo,
         IReadOnlyList<AppliedCampaign> Campaigns, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, DateTimeOffset? PaidAt,
         DateTimeOffset? ShippedAt, DateTimeOffset? ReceivedAt, DateTimeOffset? ClosedAt);
 
@@ -71,6 +72,10 @@ public static partial class OrderEndpoints
         if (request.CampaignBid is { Length: > 36 })
         {
             return Invalid.Field("campaignBid", "campaignBid is at most 36 characters.");
+        }
+        if (request.HelpTaskNo is { Length: > 32 })
+        {
+            return Invalid.Field("helpTaskNo", "helpTaskNo is at most 32 characters.");
         }
         if (request.CouponCode is { Length: > 64 })
         {
@@ -141,19 +146,18 @@ public static partial class OrderEndpoints
         {
             if (order.UserBid != user.RequiredUserId().ToString("N")) return NotFound(orderBid);
             if (order.Status != OrderStatus.Created) return WrongState(order, "cancelled", OrderStatus.Created);
-            await OrderClosing.CloseAsync(db, order, CloseReason.Cancelled, time.GetUtcNow(), ct);
+            await OrderTransitions.CloseAsync(db, order, CloseReason.Cancelled, time.GetUtcNow(), ct);
             return null;
         });
 
     private static Task<Results<Ok<OrderResponse>, ProblemHttpResult>> ReceiveAsync(
-        string orderBid, ClaimsPrincipal user, PromoDbContext db, TimeProvider time, CancellationToken cancellationToken) =>
-        TransitionAsync(db, orderBid, cancellationToken, (order, _) =>
+        string orderBid, ClaimsPrincipal user, PromoDbContext db, TimeProvider time, IOptions<PromoOptions> options, CancellationToken cancellationToken) =>
+        TransitionAsync(db, orderBid, cancellationToken, async (order, ct) =>
         {
-            if (order.UserBid != user.RequiredUserId().ToString("N")) return Task.FromResult<ProblemHttpResult?>(NotFound(orderBid));
-            if (order.Status != OrderStatus.Shipped) return Task.FromResult<ProblemHttpResult?>(WrongState(order, "received", OrderStatus.Shipped));
-            order.Status = OrderStatus.Received;
-            order.ReceivedAt = time.GetUtcNow();
-            return Task.FromResult<ProblemHttpResult?>(null);
+            if (order.UserBid != user.RequiredUserId().ToString("N")) return NotFound(orderBid);
+            if (order.Status != OrderStatus.Shipped) return WrongState(order, "received", OrderStatus.Shipped);
+            await OrderTransitions.ReceiveAsync(db, order, time.GetUtcNow(), TimeSpan.FromSeconds(options.Value.PayoutDelaySeconds), ct);
+            return null;
         });
 
     private static Task<Results<Ok<OrderResponse>, ProblemHttpResult>> ShipAsync(
@@ -194,7 +198,7 @@ public static partial class OrderEndpoints
             .Select(a => new AppliedCampaign(a.CampaignBid, a.CampaignName, a.DiscountType, a.Value, a.DiscountAmount, a.Status))
             .ToListAsync(cancellationToken);
         return new(o.OrderBid, o.UserBid, o.Status, o.CloseReason, o.SkuId, o.SkuName, o.Quantity, o.UnitPrice, o.Amount, o.DiscountAmount,
-            o.PayAmount, o.CouponCode, o.CouponDiscount, campaigns, o.CreatedAt, o.ExpiresAt, o.PaidAt, o.ShippedAt, o.ReceivedAt, o.ClosedAt);
+            o.PayAmount, o.CouponCode, o.CouponDiscount, o.HelpTaskNo, campaigns, o.CreatedAt, o.ExpiresAt, o.PaidAt, o.ShippedAt, o.ReceivedAt, o.ClosedAt);
     }
 
     private static bool CanSee(ClaimsPrincipal user, Order order) =>

@@ -10,12 +10,14 @@ using Platform.ServiceDefaults.Http;
 using Promo.Api.Campaigns;
 using Promo.Api.Coupons;
 using Promo.Api.Data;
+using Promo.Api.HelpTasks;
 
 namespace Promo.Api.Orders;
 
 public sealed record Recipient(string? Name, string? Phone, string? Address);
 
-public sealed record PlaceOrderRequest(Guid? SkuId, int? Quantity, string? CampaignBid, string? CouponCode, Recipient? Shipping);
+/// <param name="HelpTaskNo">The help task this order helps, when the buyer is someone's helper.</param>
+public sealed record PlaceOrderRequest(Guid? SkuId, int? Quantity, string? CampaignBid, string? CouponCode, Recipient? Shipping, string? HelpTaskNo = null);
 
 /// <summary>A placed order, or the order an earlier request with the same key placed, or why there is none.</summary>
 public sealed record Placement(Order? Order, bool Replayed, ProblemHttpResult? Problem);
@@ -84,6 +86,7 @@ public sealed class OrderPlacement(PromoDbContext db, TimeProvider time, IOption
             Quantity = quantity,
             UnitPrice = sku.Price,
             Amount = sku.Price * quantity,
+            HelpersRequired = sku.HelpersRequired,
             RecipientName = request.Shipping?.Name?.Trim(),
             RecipientPhone = request.Shipping?.Phone?.Trim(),
             ShippingAddress = request.Shipping?.Address?.Trim(),
@@ -94,6 +97,7 @@ public sealed class OrderPlacement(PromoDbContext db, TimeProvider time, IOption
 
         var campaigns = await CampaignsForAsync(order, request.CampaignBid, now, ct);
         var coupon = request.CouponCode is { Length: > 0 } code ? await CouponForAsync(order, code, now, ct) : null;
+        var helping = request.HelpTaskNo is { Length: > 0 } taskNo ? await HelpTaskForAsync(order, taskNo.Trim(), ct) : null;
 
         var reserved = await db.Skus.Where(s => s.Id == sku.Id && s.Active && s.Stock >= quantity)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.Stock, x => x.Stock - quantity).SetProperty(x => x.UpdatedAt, now), ct);
@@ -131,6 +135,19 @@ public sealed class OrderPlacement(PromoDbContext db, TimeProvider time, IOption
         order.DiscountAmount = order.Amount - payable;
         order.PayAmount = payable;
         db.Orders.Add(order);
+        if (helping is not null)
+        {
+            order.HelpTaskNo = helping.TaskNo;
+            db.Helps.Add(new Help
+            {
+                Id = Guid.CreateVersion7(),
+                TaskId = helping.Id,
+                HelperUserBid = userBid,
+                OrderBid = order.OrderBid,
+                Status = HelpStatus.Pending,
+                CreatedAt = now,
+            });
+        }
         await db.SaveChangesAsync(ct);
         return new(order, false, null);
     }
@@ -153,6 +170,21 @@ public sealed class OrderPlacement(PromoDbContext db, TimeProvider time, IOption
             campaigns.Add(campaign);
         }
         return campaigns;
+    }
+
+    /// <summary>The open task a helper's order helps; a helper helps a task once (unless that order fell through).</summary>
+    private async Task<HelpTask> HelpTaskForAsync(Order order, string taskNo, CancellationToken ct)
+    {
+        var task = await db.HelpTasks.AsNoTracking().FirstOrDefaultAsync(t => t.TaskNo == taskNo, ct);
+        if (task is not { Status: HelpTaskStatus.Open })
+        {
+            throw new Rejected(Problems.BadRequest("help_task_not_open", $"Help task {taskNo} does not exist or needs no more help."));
+        }
+        if (await db.Helps.AnyAsync(h => h.TaskId == task.Id && h.HelperUserBid == order.UserBid && h.Status != HelpStatus.Void, ct))
+        {
+            throw new Rejected(Problems.Conflict("already_helping", $"You already help task {taskNo}."));
+        }
+        return task;
     }
 
     private sealed record CouponTerms(string CouponBid, UsageType UsageType, string Code, DiscountType DiscountType, decimal Value, string? UsageBid);
@@ -226,6 +258,7 @@ public sealed class OrderPlacement(PromoDbContext db, TimeProvider time, IOption
             Quantity = request.Quantity ?? 1,
             CampaignBid = NullIfEmpty(request.CampaignBid),
             CouponCode = NullIfEmpty(request.CouponCode?.Trim().ToUpperInvariant()),
+            HelpTaskNo = NullIfEmpty(request.HelpTaskNo?.Trim()),
             Shipping = request.Shipping is { } s ? new(s.Name?.Trim(), s.Phone?.Trim(), s.Address?.Trim()) : null,
         };
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(canonical, Json))));

@@ -1,12 +1,14 @@
 using Microsoft.Extensions.Options;
 using Platform.ServiceDefaults.Data;
 using Promo.Api.Data;
+using Promo.Api.HelpTasks;
 
 namespace Promo.Api.Orders;
 
 /// <summary>
 /// Finds orders whose time is up by their state: unpaid past their deadline are closed (stock, campaigns and coupon
-/// given back), shipped and unconfirmed for <see cref="PromoOptions.AutoReceiveDays"/> are received. Rows are taken
+/// given back), shipped and unconfirmed for <see cref="PromoOptions.AutoReceiveDays"/> are received, and qualified
+/// help tasks whose payout time came are paid out (<see cref="HelpTasks.Payouts"/>). Rows are taken
 /// with <c>FOR UPDATE SKIP LOCKED</c> and changed from the state they were found in, so any number of instances can
 /// sweep at once, and a sweep cut short is simply done again.
 /// </summary>
@@ -45,6 +47,12 @@ public sealed partial class OrderSweeper(IServiceScopeFactory scopes, TimeProvid
             closed = await BatchAsync(OrderStatus.Created, TimeSpan.Zero, cancellationToken);
         }
         while (closed == BatchSize);
+        int paidOut;
+        do
+        {
+            paidOut = await PayOutAsync(cancellationToken);
+        }
+        while (paidOut == BatchSize);
     }
 
     private async Task<int> BatchAsync(OrderStatus status, TimeSpan age, CancellationToken cancellationToken)
@@ -59,12 +67,11 @@ public sealed partial class OrderSweeper(IServiceScopeFactory scopes, TimeProvid
             {
                 if (status == OrderStatus.Created)
                 {
-                    await OrderClosing.CloseAsync(db, order, CloseReason.Expired, now, ct);
+                    await OrderTransitions.CloseAsync(db, order, CloseReason.Expired, now, ct);
                 }
                 else
                 {
-                    order.Status = OrderStatus.Received;
-                    order.ReceivedAt = now;
+                    await OrderTransitions.ReceiveAsync(db, order, now, TimeSpan.FromSeconds(options.Value.PayoutDelaySeconds), ct);
                 }
             }
             await db.SaveChangesAsync(ct);
@@ -72,12 +79,24 @@ public sealed partial class OrderSweeper(IServiceScopeFactory scopes, TimeProvid
         }, cancellationToken);
         if (count > 0)
         {
-            LogSwept(logger, count, status == OrderStatus.Created ? "closed unpaid" : "received automatically");
+            LogSwept(logger, count, status == OrderStatus.Created ? "orders closed unpaid" : "orders received automatically");
         }
         return count;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Order sweep: {Count} orders {What}")]
+    private async Task<int> PayOutAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<PromoDbContext>();
+        var count = await db.InTransactionAsync(ct => Payouts.PayDueAsync(db, time.GetUtcNow(), BatchSize, ct), cancellationToken);
+        if (count > 0)
+        {
+            LogSwept(logger, count, "help tasks paid out");
+        }
+        return count;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Order sweep: {Count} {What}")]
     private static partial void LogSwept(ILogger logger, int count, string what);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Order sweep failed; the next tick tries again")]

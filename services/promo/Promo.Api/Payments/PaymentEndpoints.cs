@@ -8,6 +8,7 @@ using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Http;
 using Promo.Api.Coupons;
 using Promo.Api.Data;
+using Promo.Api.HelpTasks;
 using Promo.Api.Orders;
 
 namespace Promo.Api.Payments;
@@ -84,7 +85,7 @@ public static class PaymentEndpoints
             if (order.Status == OrderStatus.Created && order.ExpiresAt <= now)
             {
                 // Not swept yet, but its time is up: close it now rather than take a late payment.
-                await OrderClosing.CloseAsync(db, order, CloseReason.Expired, now, ct);
+                await OrderTransitions.CloseAsync(db, order, CloseReason.Expired, now, ct);
                 await db.SaveChangesAsync(ct);
             }
             if (order.Status != OrderStatus.Created)
@@ -98,6 +99,7 @@ public static class PaymentEndpoints
             order.Status = OrderStatus.Paid;
             order.PaidAt = now;
             order.PaymentRef = paymentRef;
+            HelpProgress.OpenTaskIfHelpEnabled(db, order, now);
             await db.CouponUsages.Where(u => u.OrderBid == orderBid && u.Status == CouponUsageStatus.Active)
                 .ExecuteUpdateAsync(u => u.SetProperty(x => x.Status, CouponUsageStatus.Used).SetProperty(x => x.UpdatedAt, now), ct);
             await db.SaveChangesAsync(ct);

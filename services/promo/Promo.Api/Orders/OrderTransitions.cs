@@ -2,10 +2,11 @@ using Microsoft.EntityFrameworkCore;
 using Promo.Api.Campaigns;
 using Promo.Api.Coupons;
 using Promo.Api.Data;
+using Promo.Api.HelpTasks;
 
 namespace Promo.Api.Orders;
 
-public static class OrderClosing
+public static class OrderTransitions
 {
     /// <summary>
     /// Closes an unpaid order and gives back what it held: its stock, its campaign applications (voided) and its
@@ -22,6 +23,15 @@ public static class OrderClosing
         await db.CampaignApplications.Where(a => a.OrderBid == order.OrderBid && a.Status == ApplicationStatus.Applied)
             .ExecuteUpdateAsync(a => a.SetProperty(x => x.Status, ApplicationStatus.Voided).SetProperty(x => x.UpdatedAt, now), cancellationToken);
         await ReturnCouponAsync(db, order.OrderBid, now, cancellationToken);
+        await HelpProgress.VoidHelpAsync(db, order, cancellationToken);
+    }
+
+    /// <summary>The order reached its buyer (confirmed or by time): if it helps a task, that help now counts.</summary>
+    public static Task ReceiveAsync(PromoDbContext db, Order order, DateTimeOffset now, TimeSpan payoutDelay, CancellationToken cancellationToken)
+    {
+        order.Status = OrderStatus.Received;
+        order.ReceivedAt = now;
+        return HelpProgress.HelpReceivedAsync(db, order, now, payoutDelay, cancellationToken);
     }
 
     private static async Task ReturnCouponAsync(PromoDbContext db, string orderBid, DateTimeOffset now, CancellationToken cancellationToken)
