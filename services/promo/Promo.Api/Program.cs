@@ -3,10 +3,12 @@ using Promo.Api.Campaigns;
 using Promo.Api.Catalog;
 using Promo.Api.Coupons;
 using Promo.Api.HelpTasks;
+using Promo.Api.Legacy;
 using Promo.Api.Orders;
 using Promo.Api.Payments;
 
 var builder = WebApplication.CreateBuilder(args);
+if (await builder.RunLegacyCommandAsync(args)) return; // `legacy import|check`: a one-off command, not the service
 
 builder.AddServiceDefaults();
 builder.AddApplicationServices();
