@@ -153,6 +153,26 @@ public sealed class OrderTests(PromoPlatform platform)
     }
 
     [Fact]
+    public async Task Buyers_list_their_own_orders_with_their_campaigns_and_admins_list_anyones()
+    {
+        var admin = platform.Admin();
+        var sku = await admin.CreateSkuAsync(price: 10m, stock: 5);
+        var named = await admin.CreateCampaignAsync(platform.Clock.GetUtcNow(), "manual", "fixed", 2m);
+        var buyer = platform.Buyer(out var userId);
+        var plain = await buyer.OrderAsync(new { skuId = sku.SkuId });
+        var discounted = await buyer.OrderAsync(new { skuId = sku.SkuId, campaignBid = named });
+        await platform.Buyer(out _).OrderAsync(new { skuId = sku.SkuId });
+
+        var mine = (await buyer.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/promo/orders")).GetProperty("items").EnumerateArray().ToList();
+        var byAdmin = await admin.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/promo/admin/orders?userBid={userId:N}");
+
+        Assert.Equal([discounted.Bid(), plain.Bid()], mine.Select(o => o.Bid()));
+        Assert.Equal([named], mine[0].GetProperty("campaigns").EnumerateArray().Select(c => c.GetProperty("campaignBid").GetString()));
+        Assert.Empty(mine[1].GetProperty("campaigns").EnumerateArray());
+        Assert.Equal(2, byAdmin.GetProperty("total").GetInt64());
+    }
+
+    [Fact]
     public async Task Unknown_sku_is_404_and_an_order_is_invisible_to_other_buyers()
     {
         var buyer = platform.Buyer(out _);

@@ -42,12 +42,8 @@ public static class HelpTaskEndpoints
     {
         var me = user.RequiredUserId().ToString("N");
         var tasks = await db.HelpTasks.AsNoTracking().Where(t => t.OwnerUserBid == me).OrderByDescending(t => t.CreatedAt).Take(200).ToListAsync(cancellationToken);
-        var responses = new List<HelpTaskResponse>(tasks.Count);
-        foreach (var task in tasks)
-        {
-            responses.Add(await ToResponseAsync(db, task, me, cancellationToken));
-        }
-        return TypedResults.Ok(responses);
+        var counts = await HelpCountsAsync(db, tasks.ConvertAll(t => t.Id), cancellationToken);
+        return TypedResults.Ok(tasks.ConvertAll(t => ToResponse(t, counts, me)));
     }
 
     /// <summary>Anyone signed in may look a task up by its number (that is how helpers find it); only its owner sees its order.</summary>
@@ -102,11 +98,18 @@ public static class HelpTaskEndpoints
         }, cancellationToken);
     }
 
-    private static async Task<HelpTaskResponse> ToResponseAsync(PromoDbContext db, HelpTask task, string viewer, CancellationToken cancellationToken)
+    private static async Task<HelpTaskResponse> ToResponseAsync(PromoDbContext db, HelpTask task, string viewer, CancellationToken cancellationToken) =>
+        ToResponse(task, await HelpCountsAsync(db, [task.Id], cancellationToken), viewer);
+
+    /// <summary>Live helps per task and status, for any number of tasks in one query.</summary>
+    private static async Task<Dictionary<(Guid, HelpStatus), int>> HelpCountsAsync(PromoDbContext db, List<Guid> taskIds, CancellationToken cancellationToken) =>
+        (await db.Helps.AsNoTracking().Where(h => taskIds.Contains(h.TaskId) && h.Status != HelpStatus.Void)
+            .GroupBy(h => new { h.TaskId, h.Status }).Select(g => new { g.Key.TaskId, g.Key.Status, Count = g.Count() }).ToListAsync(cancellationToken))
+        .ToDictionary(c => (c.TaskId, c.Status), c => c.Count);
+
+    private static HelpTaskResponse ToResponse(HelpTask task, Dictionary<(Guid, HelpStatus), int> counts, string viewer)
     {
-        var counts = await db.Helps.AsNoTracking().Where(h => h.TaskId == task.Id && h.Status != HelpStatus.Void)
-            .GroupBy(h => h.Status).Select(g => new { Status = g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
-        int Count(HelpStatus status) => counts.FirstOrDefault(c => c.Status == status)?.Count ?? 0;
+        int Count(HelpStatus status) => counts.GetValueOrDefault((task.Id, status));
         var mine = task.OwnerUserBid == viewer;
         return new(task.TaskNo, task.Status, task.RequiredHelpers, Count(HelpStatus.Received), Count(HelpStatus.Pending), mine,
             mine ? task.OrderBid : null, task.CreatedAt, task.QualifiedAt, task.PayoutAt);

@@ -125,11 +125,9 @@ public static partial class OrderEndpoints
         }
         var total = await query.LongCountAsync(cancellationToken);
         var orders = await query.OrderByDescending(o => o.CreatedAt).Skip(page.Skip).Take(page.PageSize).ToListAsync(cancellationToken);
-        var items = new List<OrderResponse>(orders.Count);
-        foreach (var order in orders)
-        {
-            items.Add(await ToResponseAsync(db, order, cancellationToken));
-        }
+        // One query for the whole page's campaign applications, not one per order.
+        var applied = (await AppliedCampaignsAsync(db, orders.ConvertAll(o => o.OrderBid), cancellationToken)).ToLookup(a => a.OrderBid, a => a.Campaign);
+        var items = orders.ConvertAll(o => ToResponse(o, [.. applied[o.OrderBid]]));
         return TypedResults.Ok(new PagedResult<OrderResponse>(items, total, page.Page, page.PageSize));
     }
 
@@ -191,15 +189,19 @@ public static partial class OrderEndpoints
         return problem is not null ? problem : TypedResults.Ok(await ToResponseAsync(db, order!, cancellationToken));
     }
 
-    public static async Task<OrderResponse> ToResponseAsync(PromoDbContext db, Order o, CancellationToken cancellationToken)
-    {
-        var campaigns = await db.CampaignApplications.AsNoTracking().Where(a => a.OrderBid == o.OrderBid && !a.Deleted)
+    private static async Task<OrderResponse> ToResponseAsync(PromoDbContext db, Order order, CancellationToken cancellationToken) =>
+        ToResponse(order, (await AppliedCampaignsAsync(db, [order.OrderBid], cancellationToken)).ConvertAll(a => a.Campaign));
+
+    private static Task<List<(string OrderBid, AppliedCampaign Campaign)>> AppliedCampaignsAsync(PromoDbContext db, List<string> orderBids,
+        CancellationToken cancellationToken) =>
+        db.CampaignApplications.AsNoTracking().Where(a => orderBids.Contains(a.OrderBid) && !a.Deleted)
             .OrderBy(a => a.CreatedAt)
-            .Select(a => new AppliedCampaign(a.CampaignBid, a.CampaignName, a.DiscountType, a.Value, a.DiscountAmount, a.Status))
+            .Select(a => ValueTuple.Create(a.OrderBid, new AppliedCampaign(a.CampaignBid, a.CampaignName, a.DiscountType, a.Value, a.DiscountAmount, a.Status)))
             .ToListAsync(cancellationToken);
-        return new(o.OrderBid, o.UserBid, o.Status, o.CloseReason, o.SkuId, o.SkuName, o.Quantity, o.UnitPrice, o.Amount, o.DiscountAmount,
+
+    private static OrderResponse ToResponse(Order o, IReadOnlyList<AppliedCampaign> campaigns) =>
+        new(o.OrderBid, o.UserBid, o.Status, o.CloseReason, o.SkuId, o.SkuName, o.Quantity, o.UnitPrice, o.Amount, o.DiscountAmount,
             o.PayAmount, o.CouponCode, o.CouponDiscount, o.HelpTaskNo, campaigns, o.CreatedAt, o.ExpiresAt, o.PaidAt, o.ShippedAt, o.ReceivedAt, o.ClosedAt);
-    }
 
     private static bool CanSee(ClaimsPrincipal user, Order order) =>
         user.IsInRole("admin") || user.UserId()?.ToString("N") == order.UserBid;
