@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
@@ -15,6 +16,10 @@ public static class InternalClaims
     public const string CredentialType = "cred_type";
     public const string CredentialId = "cred_id";
     public const string ClientAddress = "client_ip";
+    /// <summary>An API key's concurrency limit, as identity set it; absent when the key has none.</summary>
+    public const string KeyConcurrency = "key_concurrency";
+    /// <summary>An API key's daily cost limit (invariant decimal); absent when the key has none.</summary>
+    public const string KeyDailyCost = "key_daily_cost";
 
     /// <summary>Credential types: what the caller presented at the gateway.</summary>
     public static class Types
@@ -38,6 +43,12 @@ public static class InternalClaims
     public static string? CredentialTypeOf(this ClaimsPrincipal user) => user.FindFirstValue(CredentialType);
 
     public static string? CredentialIdOf(this ClaimsPrincipal user) => user.FindFirstValue(CredentialId);
+
+    public static int? KeyConcurrencyOf(this ClaimsPrincipal user) =>
+        int.TryParse(user.FindFirstValue(KeyConcurrency), NumberStyles.None, CultureInfo.InvariantCulture, out var limit) ? limit : null;
+
+    public static decimal? KeyDailyCostOf(this ClaimsPrincipal user) =>
+        decimal.TryParse(user.FindFirstValue(KeyDailyCost), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var limit) ? limit : null;
 
     /// <summary>
     /// The client's address as the gateway saw it. Without a gateway JWT (a direct call on loopback) it is the
