@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Claims;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -22,20 +24,27 @@ public sealed class PoolPlatform : IAsyncLifetime
     public ECDsa SigningKey { get; } = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     public PoolStack WithRedis { get; private set; } = null!;
     public PoolStack WithoutRedis { get; private set; } = null!;
+    public LlmStandIn Llm { get; private set; } = null!;
+    /// <summary>The relay's own stack (its own database, so only its tests' accounts are scheduled), A with Redis, B without.</summary>
+    public PoolStack Relay { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         await Servers.InitializeAsync();
         Upstream = await UpstreamStandIn.StartAsync();
+        Llm = await LlmStandIn.StartAsync();
         WithRedis = await PoolStack.StartAsync(this, redis: true);
         WithoutRedis = await PoolStack.StartAsync(this, redis: false);
+        Relay = await PoolStack.StartAsync(this, redis: true, relayWithoutRedisOnB: true);
     }
 
     public async Task DisposeAsync()
     {
         if (WithRedis is not null) await WithRedis.DisposeAsync();
         if (WithoutRedis is not null) await WithoutRedis.DisposeAsync();
+        if (Relay is not null) await Relay.DisposeAsync();
         if (Upstream is not null) await Upstream.DisposeAsync();
+        if (Llm is not null) await Llm.DisposeAsync();
         await Servers.DisposeAsync();
     }
 
@@ -59,6 +68,8 @@ public sealed class PoolPlatform : IAsyncLifetime
         ["Jobs:MaxBackoffSeconds"] = "10",
         ["Jobs:Workers"] = "2",
         ["Pool:SeatHoldSeconds"] = "5",
+        ["Relay:UpstreamBaseUrl"] = Llm.BaseAddress.ToString(),
+        ["Relay:SlotLeaseSeconds"] = "180",
     };
 
     public string KeyEncryptionKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
@@ -92,20 +103,37 @@ public sealed class PoolStack : IAsyncDisposable
     public PoolApp B { get; private set; } = null!;
     public SagaBus Bus { get; private set; } = null!;
 
-    public static async Task<PoolStack> StartAsync(PoolPlatform platform, bool redis)
+    public static async Task<PoolStack> StartAsync(PoolPlatform platform, bool redis, bool relayWithoutRedisOnB = false)
     {
         var stack = new PoolStack(platform, redis);
         var vhost = await platform.Servers.CreateVirtualHostAsync("pool");
         stack.Database = await platform.Servers.CreateDatabaseAsync("pool");
+        stack._vhost = vhost;
         var settings = platform.BaseSettings(stack.Database, vhost, redis);
         stack.A = stack.Start(settings, "a");
-        stack.B = stack.Start(settings, "b");
+        stack.B = stack.Start(relayWithoutRedisOnB ? platform.BaseSettings(stack.Database, vhost, redis: false) : settings, "b");
         stack.Bus = await SagaBus.StartAsync(vhost);
         stack._apps.Add(stack.Bus);
         await stack.A.WaitUntilAliveAsync();
         await stack.B.WaitUntilAliveAsync();
         return stack;
     }
+
+    private string? _vhost;
+
+    /// <summary>One more instance on this stack's database with some settings changed; the caller disposes it.</summary>
+    public async Task<PoolApp> StartInstanceAsync(Dictionary<string, string?> overrides)
+    {
+        var settings = Platform.BaseSettings(Database, _vhost, Redis);
+        foreach (var (key, value) in overrides) settings[key] = value;
+        var app = new PoolApp(settings, Clock);
+        await app.WaitUntilAliveAsync();
+        return app;
+    }
+
+    /// <summary>A client of instance A (or <paramref name="on"/>) calling as an API key, as the gateway forwards <c>/v1/**</c>.</summary>
+    public HttpClient ApiKey(string keyId, Guid userId, int? concurrency = null, decimal? dailyCost = null, PoolApp? on = null) =>
+        PoolClient.ApiKey((on ?? A).Address, Platform.SigningKey, keyId, userId, concurrency, dailyCost);
 
     private PoolApp Start(Dictionary<string, string?> settings, string instance)
     {
@@ -197,6 +225,30 @@ public static class PoolClient
             client.DefaultRequestHeaders.Add("X-Domain", domain);
         }
         return client;
+    }
+
+    public static HttpClient ApiKey(Uri address, ECDsa signingKey, string keyId, Guid userId, int? concurrency, decimal? dailyCost)
+    {
+        var claims = new List<Claim>
+        {
+            new(InternalClaims.Subject, userId.ToString()),
+            new(InternalClaims.Roles, "user"),
+            new(InternalClaims.CredentialType, InternalClaims.Types.ApiKey),
+            new(InternalClaims.CredentialId, keyId),
+            new(InternalClaims.ClientAddress, "127.0.0.1"),
+        };
+        if (concurrency is { } c) claims.Add(new(InternalClaims.KeyConcurrency, c.ToString(CultureInfo.InvariantCulture)));
+        if (dailyCost is { } d) claims.Add(new(InternalClaims.KeyDailyCost, d.ToString(CultureInfo.InvariantCulture)));
+        return new HttpClient(new ClaimsHandler(new InternalTokenIssuer(signingKey, TimeProvider.System), claims)) { BaseAddress = address };
+    }
+
+    private sealed class ClaimsHandler(InternalTokenIssuer issuer, IReadOnlyList<Claim> claims) : DelegatingHandler(new SocketsHttpHandler())
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            request.Headers.Authorization ??= new("Bearer", issuer.Issue("pool", claims, TimeSpan.FromSeconds(60)));
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 
     private sealed class TokenHandler(InternalTokenIssuer issuer, string role) : DelegatingHandler(new SocketsHttpHandler())

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Http.Resilience;
 using Pool.Api.Data;
 using Pool.Api.Mothers;
+using Pool.Api.Relay;
 using Pool.Api.Seats;
 using Pool.Api.Sync;
 using Pool.Api.Upstream;
@@ -35,6 +36,23 @@ internal static class Extensions
         builder.Services.AddJobHandler<SeatReleaseHandler>(SeatReleaseHandler.JobType);
 
         builder.AddUpstream();
+        builder.AddRelay();
+    }
+
+    /// <summary>Relay scheduling (SPEC.md "relay"): accounts, slots, usage, and the upstream client it streams through.</summary>
+    private static void AddRelay(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<RelayOptions>().BindConfiguration(RelayOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<RelaySlots>();
+        builder.Services.AddSingleton<UsageRecorder>();
+        builder.Services.AddScoped<UsageQueries>();
+        builder.Services.AddScoped<AccountScheduler>();
+        builder.Services.AddScoped<RelayForwarder>();
+        builder.Services.AddHostedService<RelayJanitor>();
+        // Responses stream for minutes and failover is the forwarder's own (another account), so no timeout or retry here.
+#pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked experimental; it is the documented opt-out.
+        builder.Services.AddHttpClient(RelayForwarder.ClientName, http => http.Timeout = Timeout.InfiniteTimeSpan).RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
     }
 
     /// <summary>The upstream team API: over HTTP to <c>Upstream:BaseUrl</c>, or the in-memory simulator.</summary>

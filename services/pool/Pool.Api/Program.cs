@@ -2,6 +2,7 @@ using Pool.Api;
 using Pool.Api.Groups;
 using Pool.Api.Jobs;
 using Pool.Api.Mothers;
+using Pool.Api.Relay;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -16,6 +17,7 @@ var api = app.MapGroup("/api/pool");
 api.MapPoolGroups();
 api.MapMothers();
 api.MapJobs();
+app.MapRelay();
 
 app.Run();
 

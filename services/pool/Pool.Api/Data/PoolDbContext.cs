@@ -4,6 +4,7 @@ using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Jobs;
 using Pool.Api.Groups;
 using Pool.Api.Mothers;
+using Pool.Api.Relay;
 using Pool.Api.Seats;
 
 namespace Pool.Api.Data;
@@ -19,6 +20,9 @@ public sealed class PoolDbContext(DbContextOptions<PoolDbContext> options) : Pla
     public DbSet<Seat> Seats => Set<Seat>();
     public DbSet<SeatAllocation> SeatAllocations => Set<SeatAllocation>();
     public DbSet<Job> Jobs => Set<Job>();
+    public DbSet<StickySession> StickySessions => Set<StickySession>();
+    public DbSet<RelaySlot> RelaySlots => Set<RelaySlot>();
+    public DbSet<UsageBucket> UsageBuckets => Set<UsageBucket>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -78,6 +82,33 @@ public sealed class PoolDbContext(DbContextOptions<PoolDbContext> options) : Pla
             e.Property(a => a.TeamId).HasMaxLength(100);
             e.Property(a => a.Reason).HasMaxLength(200);
             e.Property(a => a.Status).HasLowerCaseName();
+        });
+        modelBuilder.HasSequence<long>(AccountScheduler.RoundRobinSequence);
+        modelBuilder.Entity<StickySession>(e =>
+        {
+            e.ToTable("relay_sticky_sessions");
+            e.HasKey(s => s.SessionHash);
+            e.Property(s => s.SessionHash).HasMaxLength(32);
+            e.HasIndex(s => s.MotherId);
+            e.HasIndex(s => s.ExpiresAt);
+        });
+        modelBuilder.Entity<RelaySlot>(e =>
+        {
+            e.ToTable("relay_slots");
+            e.Property(s => s.Scope).HasMaxLength(120);
+            e.HasIndex(s => new { s.Scope, s.ExpiresAt });
+        });
+        modelBuilder.Entity<UsageBucket>(e =>
+        {
+            e.ToTable("relay_usage");
+            e.HasKey(u => new { u.ApiKeyId, u.Period, u.BucketStart, u.MotherId, u.Model });
+            e.Property(u => u.Period).HasMaxLength(10);
+            e.Property(u => u.ApiKeyId).HasMaxLength(100);
+            e.Property(u => u.Model).HasMaxLength(100);
+            e.Property(u => u.Cost).HasPrecision(18, 6);
+            e.HasIndex(u => new { u.Period, u.BucketStart });
+            e.HasIndex(u => new { u.MotherId, u.Period, u.BucketStart });
+            e.HasIndex(u => new { u.UserId, u.Period, u.BucketStart });
         });
     }
 

@@ -22,6 +22,8 @@ namespace Pool.Api.Data.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.HasSequence("relay_round_robin");
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
@@ -544,6 +546,128 @@ namespace Pool.Api.Data.Migrations
                         .HasDatabaseName("ix_mother_teams_mother_id_team_id");
 
                     b.ToTable("mother_teams", (string)null);
+                });
+
+            modelBuilder.Entity("Pool.Api.Relay.RelaySlot", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .HasMaxLength(120)
+                        .HasColumnType("character varying(120)")
+                        .HasColumnName("scope");
+
+                    b.HasKey("Id")
+                        .HasName("pk_relay_slots");
+
+                    b.HasIndex("Scope", "ExpiresAt")
+                        .HasDatabaseName("ix_relay_slots_scope_expires_at");
+
+                    b.ToTable("relay_slots", (string)null);
+                });
+
+            modelBuilder.Entity("Pool.Api.Relay.StickySession", b =>
+                {
+                    b.Property<string>("SessionHash")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("session_hash");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<Guid>("MotherId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("mother_id");
+
+                    b.HasKey("SessionHash")
+                        .HasName("pk_relay_sticky_sessions");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_relay_sticky_sessions_expires_at");
+
+                    b.HasIndex("MotherId")
+                        .HasDatabaseName("ix_relay_sticky_sessions_mother_id");
+
+                    b.ToTable("relay_sticky_sessions", (string)null);
+                });
+
+            modelBuilder.Entity("Pool.Api.Relay.UsageBucket", b =>
+                {
+                    b.Property<string>("ApiKeyId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("api_key_id");
+
+                    b.Property<string>("Period")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("period");
+
+                    b.Property<DateTimeOffset>("BucketStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("bucket_start");
+
+                    b.Property<Guid>("MotherId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("mother_id");
+
+                    b.Property<string>("Model")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("model");
+
+                    b.Property<long>("CacheCreateTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cache_create_tokens");
+
+                    b.Property<long>("CacheReadTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("cache_read_tokens");
+
+                    b.Property<decimal>("Cost")
+                        .HasPrecision(18, 6)
+                        .HasColumnType("numeric(18,6)")
+                        .HasColumnName("cost");
+
+                    b.Property<long>("InputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("input_tokens");
+
+                    b.Property<long>("OutputTokens")
+                        .HasColumnType("bigint")
+                        .HasColumnName("output_tokens");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("bigint")
+                        .HasColumnName("requests");
+
+                    b.Property<Guid?>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("ApiKeyId", "Period", "BucketStart", "MotherId", "Model")
+                        .HasName("pk_relay_usage");
+
+                    b.HasIndex("Period", "BucketStart")
+                        .HasDatabaseName("ix_relay_usage_period_bucket_start");
+
+                    b.HasIndex("MotherId", "Period", "BucketStart")
+                        .HasDatabaseName("ix_relay_usage_mother_id_period_bucket_start");
+
+                    b.HasIndex("UserId", "Period", "BucketStart")
+                        .HasDatabaseName("ix_relay_usage_user_id_period_bucket_start");
+
+                    b.ToTable("relay_usage", (string)null);
                 });
 
             modelBuilder.Entity("Pool.Api.Seats.Seat", b =>

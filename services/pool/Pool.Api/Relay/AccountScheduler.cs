@@ -1,0 +1,141 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Pool.Api.Data;
+using Pool.Api.Mothers;
+
+namespace Pool.Api.Relay;
+
+/// <summary>An account chosen for one request, with its concurrency slot when accounts are limited.</summary>
+public sealed record ScheduledAccount(Mother Account, RelaySlots.Slot? Slot);
+
+/// <summary>
+/// Chooses the upstream account (a mother) for a relayed request: the conversation's sticky account while it is
+/// schedulable, else the first of the schedulable accounts in the configured strategy's order that has a free slot.
+/// </summary>
+public sealed class AccountScheduler(PoolDbContext db, RelaySlots slots, TimeProvider time, IOptions<RelayOptions> options, ILogger<AccountScheduler> logger)
+{
+    public const string RoundRobinSequence = "relay_round_robin";
+
+    public enum Outcome
+    {
+        Scheduled,
+        /// <summary>No account is active, schedulable, unexpired and not resting from a rate limit.</summary>
+        NoAccount,
+        /// <summary>Every schedulable account is at its concurrency limit.</summary>
+        AllBusy,
+    }
+
+    public async Task<(Outcome Outcome, ScheduledAccount? Scheduled)> PickAsync(string? sessionHash, IReadOnlySet<Guid> tried, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var candidates = await db.Mothers.AsNoTracking()
+            .Where(m => m.Status == MotherStatus.Active && m.Schedulable && m.TokenExpiresAt > now
+                && (m.RateLimitedUntil == null || m.RateLimitedUntil <= now))
+            .ToListAsync(cancellationToken);
+        candidates.RemoveAll(m => tried.Contains(m.Id));
+        if (candidates.Count == 0)
+        {
+            return (Outcome.NoAccount, null);
+        }
+
+        var ordered = await OrderAsync(candidates, now, cancellationToken);
+        if (sessionHash is not null
+            && await db.StickySessions.AsNoTracking().FirstOrDefaultAsync(s => s.SessionHash == sessionHash && s.ExpiresAt > now, cancellationToken) is { } sticky)
+        {
+            var index = ordered.FindIndex(m => m.Id == sticky.MotherId);
+            if (index >= 0)
+            {
+                var account = ordered[index];
+                ordered.RemoveAt(index);
+                ordered.Insert(0, account);
+            }
+            else if (!tried.Contains(sticky.MotherId))
+            {
+                // The account turned unavailable since: the conversation moves on.
+                await db.StickySessions.Where(s => s.SessionHash == sessionHash && s.MotherId == sticky.MotherId).ExecuteDeleteAsync(cancellationToken);
+            }
+        }
+
+        var limit = options.Value.AccountConcurrency;
+        foreach (var account in ordered)
+        {
+            RelaySlots.Slot? slot = null;
+            if (limit > 0)
+            {
+                (slot, _) = await slots.TryTakeAsync(RelaySlots.AccountScope(account.Id), limit, cancellationToken);
+                if (slot is null) continue;
+            }
+            await MarkUsedAsync(account.Id, sessionHash, now, cancellationToken);
+            return (Outcome.Scheduled, new ScheduledAccount(account, slot));
+        }
+        return (Outcome.AllBusy, null);
+    }
+
+    /// <summary>A 429 from the upstream: the account rests until <paramref name="until"/> and loses its conversations.</summary>
+    public async Task MarkRateLimitedAsync(Guid accountId, DateTimeOffset until)
+    {
+        logger.LogWarning("Upstream account {AccountId} is rate limited until {Until}", accountId, until);
+        await db.Mothers.Where(m => m.Id == accountId)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.RateLimitedUntil, until).SetProperty(m => m.UpdatedAt, time.GetUtcNow()));
+        await DropConversationsAsync(accountId);
+    }
+
+    /// <summary>A 401/403 from the upstream: the account's credential no longer works, so it leaves the schedule.</summary>
+    public async Task MarkUnauthorizedAsync(Guid accountId)
+    {
+        logger.LogWarning("Upstream account {AccountId} refused its credential; marked invalid", accountId);
+        await db.Mothers.Where(m => m.Id == accountId && m.Status == MotherStatus.Active)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, MotherStatus.Invalid).SetProperty(m => m.UpdatedAt, time.GetUtcNow()));
+        await DropConversationsAsync(accountId);
+    }
+
+    private Task DropConversationsAsync(Guid accountId) =>
+        db.StickySessions.Where(s => s.MotherId == accountId).ExecuteDeleteAsync();
+
+    private async Task MarkUsedAsync(Guid accountId, string? sessionHash, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await db.Mothers.Where(m => m.Id == accountId).ExecuteUpdateAsync(s => s.SetProperty(m => m.LastUsedAt, now), cancellationToken);
+        if (sessionHash is not null)
+        {
+            var expiresAt = now.AddSeconds(options.Value.StickySessionSeconds);
+            await db.Database.ExecuteSqlInterpolatedAsync($"""
+                INSERT INTO relay_sticky_sessions (session_hash, mother_id, expires_at) VALUES ({sessionHash}, {accountId}, {expiresAt})
+                ON CONFLICT (session_hash) DO UPDATE SET mother_id = excluded.mother_id, expires_at = excluded.expires_at
+                """, cancellationToken);
+        }
+    }
+
+    /// <summary>The candidates in the order the strategy prefers them.</summary>
+    private async Task<List<Mother>> OrderAsync(List<Mother> candidates, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var byPriority = candidates.OrderByDescending(m => m.Priority).ThenBy(m => m.CreatedAt).ThenBy(m => m.Id).ToList();
+        switch (options.Value.Strategy)
+        {
+            case SchedulingStrategies.Sequential:
+                return byPriority;
+            case SchedulingStrategies.RoundRobin:
+                // One counter in pooldb, so instances take turns together.
+                var turn = await db.Database.SqlQuery<long>($"SELECT nextval({RoundRobinSequence}::regclass) AS \"Value\"").SingleAsync(cancellationToken);
+                var start = (int)(turn % byPriority.Count);
+                return [.. byPriority[start..], .. byPriority[..start]];
+            case SchedulingStrategies.LeastUsed:
+                var today = UsagePeriods.Start(UsagePeriods.Day, now);
+                var ids = candidates.Select(m => m.Id).ToList();
+                var used = await db.UsageBuckets
+                    .Where(u => u.Period == UsagePeriods.Day && u.BucketStart == today && ids.Contains(u.MotherId))
+                    .GroupBy(u => u.MotherId)
+                    .Select(g => new { MotherId = g.Key, Requests = g.Sum(u => u.Requests) })
+                    .ToDictionaryAsync(x => x.MotherId, x => x.Requests, cancellationToken);
+                return [.. byPriority.OrderBy(m => used.GetValueOrDefault(m.Id)).ThenBy(m => m.LastUsedAt ?? DateTimeOffset.MinValue)];
+            case SchedulingStrategies.Random:
+                var shuffled = byPriority.ToArray();
+                System.Random.Shared.Shuffle(shuffled);
+                return [.. shuffled];
+            case SchedulingStrategies.WeightedRandom:
+                // Exponential race: each account draws -ln(u)/weight and the smallest wins, i.e. chance ∝ weight (priority, at least 1).
+                return [.. byPriority.OrderBy(m => -Math.Log(1 - System.Random.Shared.NextDouble()) / Math.Max(1, m.Priority))];
+            default:
+                return [.. byPriority.OrderBy(m => m.LastUsedAt ?? DateTimeOffset.MinValue)];
+        }
+    }
+}

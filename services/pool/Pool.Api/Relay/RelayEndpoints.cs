@@ -1,0 +1,123 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Platform.ServiceDefaults.Auth;
+using Platform.ServiceDefaults.Http;
+using Pool.Api.Data;
+
+namespace Pool.Api.Relay;
+
+/// <summary>
+/// <c>/relay/v1/**</c>: the gateway's <c>/v1/**</c> API-key traffic, relayed to the upstream. Under
+/// <c>/api/pool/relay</c>: usage per key, account and model for admins, a caller's own usage, and realtime RPM/TPM.
+/// </summary>
+public static class RelayEndpoints
+{
+    public sealed record UsageResponse(string By, string Period, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<UsageRow> Items);
+
+    private static readonly string[] Groupings = ["key", "account", "model"];
+    private static readonly string[] Periods = [UsagePeriods.Minute, .. UsagePeriods.Reported];
+
+    public static IEndpointRouteBuilder MapRelay(this IEndpointRouteBuilder app)
+    {
+        app.Map("/relay/v1/{**rest}", RelayAsync).ExcludeFromDescription();
+
+        var relay = app.MapGroup("/api/pool/relay").WithTags("Relay");
+        relay.MapGet("/usage", UsageAsync).RequireAuthorization(InternalAuthExtensions.AdminPolicy);
+        relay.MapGet("/realtime", RealtimeAsync).RequireAuthorization(InternalAuthExtensions.AdminPolicy);
+        relay.MapGet("/usage/mine", MyUsageAsync);
+        return app;
+    }
+
+    private static async Task RelayAsync(HttpContext context, string? rest, RelayForwarder forwarder)
+    {
+        if (await forwarder.RelayAsync(context, rest ?? "") is { } refusal)
+        {
+            await refusal.ExecuteAsync(context);
+        }
+    }
+
+    private static async Task<Results<Ok<UsageResponse>, ValidationProblem>> UsageAsync(
+        string? by, string? period, DateTimeOffset? from, DateTimeOffset? to, string? apiKeyId, Guid? accountId, string? model,
+        PoolDbContext db, UsageQueries queries, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (Window(by, period, from, to, time) is not { } window)
+        {
+            return Invalid.Field(ProblemField(by, period), Explain(by, period));
+        }
+        var scope = db.UsageBuckets.AsQueryable();
+        if (apiKeyId is not null) scope = scope.Where(u => u.ApiKeyId == apiKeyId);
+        if (accountId is { } account) scope = scope.Where(u => u.MotherId == account);
+        if (model is not null)
+        {
+            var normalized = ModelNames.Normalize(model);
+            scope = scope.Where(u => u.Model == normalized);
+        }
+        var items = await queries.ByAsync(scope, window.By, window.Period, window.From, window.To, cancellationToken);
+        return TypedResults.Ok(new UsageResponse(window.By, window.Period, window.From, window.To, items));
+    }
+
+    /// <summary>The signed-in user's own usage, per API key (or account-free model totals with by=model).</summary>
+    private static async Task<Results<Ok<UsageResponse>, ValidationProblem>> MyUsageAsync(
+        string? by, string? period, DateTimeOffset? from, DateTimeOffset? to, HttpContext context,
+        PoolDbContext db, UsageQueries queries, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (by == "account")
+        {
+            return Invalid.Field("by", "by must be key or model.");
+        }
+        if (Window(by, period, from, to, time) is not { } window)
+        {
+            return Invalid.Field(ProblemField(by, period), Explain(by, period));
+        }
+        var userId = context.User.RequiredUserId();
+        var items = await queries.ByAsync(db.UsageBuckets.Where(u => u.UserId == userId), window.By, window.Period, window.From, window.To, cancellationToken);
+        return TypedResults.Ok(new UsageResponse(window.By, window.Period, window.From, window.To, items));
+    }
+
+    private static async Task<Results<Ok<RealtimeUsage>, ValidationProblem>> RealtimeAsync(
+        int? minutes, string? apiKeyId, Guid? accountId, PoolDbContext db, UsageQueries queries, IOptions<RelayOptions> options,
+        CancellationToken cancellationToken)
+    {
+        var window = minutes ?? options.Value.RealtimeWindowMinutes;
+        if (window is < 1 or > 60)
+        {
+            return Invalid.Field("minutes", "minutes must be between 1 and 60.");
+        }
+        var scope = db.UsageBuckets.AsQueryable();
+        if (apiKeyId is not null) scope = scope.Where(u => u.ApiKeyId == apiKeyId);
+        if (accountId is { } account) scope = scope.Where(u => u.MotherId == account);
+        return TypedResults.Ok(await queries.RealtimeAsync(scope, window, cancellationToken));
+    }
+
+    private sealed record UsageWindow(string By, string Period, DateTimeOffset From, DateTimeOffset To);
+
+    /// <summary>Defaults: by key, daily, over the last 30 days (hourly: 1 day, monthly: 1 year); at most 400 days.</summary>
+    private static UsageWindow? Window(string? by, string? period, DateTimeOffset? from, DateTimeOffset? to, TimeProvider time)
+    {
+        by ??= "key";
+        period ??= UsagePeriods.Day;
+        if (!Groupings.Contains(by) || !Periods.Contains(period))
+        {
+            return null;
+        }
+        var end = to ?? time.GetUtcNow();
+        var start = from ?? end - period switch
+        {
+            UsagePeriods.Minute => TimeSpan.FromHours(1),
+            UsagePeriods.Hour => TimeSpan.FromDays(1),
+            UsagePeriods.Month => TimeSpan.FromDays(366),
+            _ => TimeSpan.FromDays(30),
+        };
+        return start < end && end - start <= TimeSpan.FromDays(400) ? new UsageWindow(by, period, UsagePeriods.Start(period, start), end) : null;
+    }
+
+    private static string ProblemField(string? by, string? period) =>
+        by is not null && !Groupings.Contains(by) ? "by" : period is not null && !Periods.Contains(period) ? "period" : "from";
+
+    private static string Explain(string? by, string? period) => ProblemField(by, period) switch
+    {
+        "by" => "by must be key, account or model.",
+        "period" => "period must be minute, hour, day or month.",
+        _ => "from must be before to, at most 400 days apart.",
+    };
+}

@@ -1,0 +1,292 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using Platform.ServiceDefaults.Auth;
+using Pool.Api.Mothers;
+
+namespace Pool.Api.Relay;
+
+/// <summary>
+/// Relays one API-key request to the upstream on a scheduled account: checks the key's daily cost and concurrency,
+/// picks the account (sticky per conversation), fails over to another account when the upstream refuses this one,
+/// streams the answer back as it arrives while metering its usage, and releases every slot when the response ends.
+/// </summary>
+public sealed class RelayForwarder(
+    AccountScheduler scheduler, RelaySlots slots, UsageRecorder usage, UsageQueries queries, MotherTokens tokens,
+    IHttpClientFactory clients, TimeProvider time, IOptions<RelayOptions> options, PoolMetrics metrics, ILogger<RelayForwarder> logger)
+{
+    public const string ClientName = "relay-upstream";
+
+    /// <summary>Client headers the upstream may see; everything else (the internal JWT, cookies, hop-by-hop) stays here.</summary>
+    private static readonly string[] ForwardedPrefixes = ["anthropic-", "openai-", "x-stainless-"];
+    private static readonly HashSet<string> ForwardedHeaders = new(StringComparer.OrdinalIgnoreCase) { "accept", "user-agent" };
+    private static readonly HashSet<string> DroppedResponseHeaders = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "connection", "keep-alive", "transfer-encoding", "content-length", "set-cookie", "proxy-connection", "upgrade", "trailer",
+    };
+
+    public async Task<IResult?> RelayAsync(HttpContext context, string rest)
+    {
+        var settings = options.Value;
+        var user = context.User;
+        if (user.CredentialTypeOf() != InternalClaims.Types.ApiKey || user.CredentialIdOf() is not { Length: > 0 } apiKeyId)
+        {
+            return Refuse(StatusCodes.Status403Forbidden, "api_key_required", "Relay routes take an API key.");
+        }
+        if (settings.UpstreamBaseUrl is not { } upstream)
+        {
+            return Refuse(StatusCodes.Status503ServiceUnavailable, "relay_not_configured", "No upstream is configured for the relay (Relay:UpstreamBaseUrl).");
+        }
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = settings.MaxRequestBytes;
+        }
+        if (await ReadBodyAsync(context.Request, settings.MaxRequestBytes) is not { } body)
+        {
+            return Refuse(StatusCodes.Status413PayloadTooLarge, "payload_too_large", $"Request bodies are limited to {settings.MaxRequestBytes} bytes.");
+        }
+        var (model, sessionHash) = Inspect(context.Request, body);
+
+        if (user.KeyDailyCostOf() is { } dailyLimit)
+        {
+            var spent = await queries.KeyCostTodayAsync(apiKeyId, context.RequestAborted);
+            if (spent >= dailyLimit)
+            {
+                return Refuse(StatusCodes.Status429TooManyRequests, "daily_cost_limit",
+                    $"This API key has spent {spent} of its daily limit {dailyLimit}; it resets at 00:00 UTC.", new() { ["cost"] = spent, ["limit"] = dailyLimit });
+            }
+        }
+
+        RelaySlots.Slot? keySlot = null;
+        var keyLimit = user.KeyConcurrencyOf() ?? settings.DefaultKeyConcurrency;
+        if (keyLimit > 0)
+        {
+            (keySlot, var inFlight) = await slots.TryTakeAsync(RelaySlots.KeyScope(apiKeyId), keyLimit, context.RequestAborted);
+            if (keySlot is null)
+            {
+                context.Response.Headers.RetryAfter = "1";
+                return Refuse(StatusCodes.Status429TooManyRequests, "concurrency_limit",
+                    $"This API key has {inFlight} requests in flight; its limit is {keyLimit}.", new() { ["current"] = inFlight, ["limit"] = keyLimit });
+            }
+        }
+        await using (keySlot)
+        {
+            return await ScheduleAndRelayAsync(context, upstream, rest, body, model, sessionHash, apiKeyId, keySlot);
+        }
+    }
+
+    private async Task<IResult?> ScheduleAndRelayAsync(HttpContext context, Uri upstream, string rest, byte[] body, string? model,
+        string? sessionHash, string apiKeyId, RelaySlots.Slot? keySlot)
+    {
+        var tried = new HashSet<Guid>();
+        // The last refusal (429, 401, overloaded) is answered as the upstream gave it when no other account is left.
+        HttpResponseMessage? refused = null;
+        var unreachable = false;
+        try
+        {
+            for (var attempt = 1; attempt <= options.Value.MaxAttempts; attempt++)
+            {
+                var (outcome, scheduled) = await scheduler.PickAsync(sessionHash, tried, context.RequestAborted);
+                if (scheduled is null)
+                {
+                    if (refused is not null) break;
+                    if (unreachable) return Refuse(StatusCodes.Status502BadGateway, "upstream_unreachable", "The upstream could not be reached.");
+                    context.Response.Headers.RetryAfter = "1";
+                    return outcome == AccountScheduler.Outcome.AllBusy
+                        ? Refuse(StatusCodes.Status503ServiceUnavailable, "accounts_busy", "Every upstream account is at its concurrency limit; try again shortly.")
+                        : Refuse(StatusCodes.Status503ServiceUnavailable, "no_account_available", "No upstream account can take requests right now.");
+                }
+                var account = scheduled.Account;
+                tried.Add(account.Id);
+                await using (scheduled.Slot)
+                {
+                    HttpResponseMessage response;
+                    try
+                    {
+                        response = await SendAsync(context, upstream, rest, body, account);
+                    }
+                    catch (HttpRequestException e)
+                    {
+                        logger.LogWarning(e, "Upstream unreachable on account {AccountId}", account.Id);
+                        unreachable = true;
+                        continue;
+                    }
+                    if (await RefusedAccountAsync(response, account))
+                    {
+                        refused?.Dispose();
+                        refused = response;
+                        continue;
+                    }
+                    using (response)
+                    {
+                        await CopyAsync(context, response, model, apiKeyId, account.Id, [.. new[] { keySlot, scheduled.Slot }.OfType<RelaySlots.Slot>()]);
+                    }
+                    return null;
+                }
+            }
+            if (refused is null)
+            {
+                return Refuse(StatusCodes.Status502BadGateway, "upstream_unreachable", "The upstream could not be reached.");
+            }
+            await CopyAsync(context, refused, model, apiKeyId, Guid.Empty, [.. new[] { keySlot }.OfType<RelaySlots.Slot>()]);
+            return null;
+        }
+        finally
+        {
+            refused?.Dispose();
+        }
+    }
+
+    /// <summary>Whether the upstream refused this account (rather than the request), so another account should be tried.</summary>
+    private async Task<bool> RefusedAccountAsync(HttpResponseMessage response, Mother account)
+    {
+        switch (response.StatusCode)
+        {
+            case HttpStatusCode.TooManyRequests:
+                await scheduler.MarkRateLimitedAsync(account.Id, time.GetUtcNow() + RetryAfter(response));
+                return true;
+            case HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden:
+                await scheduler.MarkUnauthorizedAsync(account.Id);
+                return true;
+            case (HttpStatusCode)529 or HttpStatusCode.ServiceUnavailable or HttpStatusCode.BadGateway:
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private TimeSpan RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } when delta > TimeSpan.Zero => delta,
+        { Date: { } date } when date > time.GetUtcNow() => date - time.GetUtcNow(),
+        _ => TimeSpan.FromSeconds(options.Value.RateLimitedSeconds),
+    };
+
+    private async Task<HttpResponseMessage> SendAsync(HttpContext context, Uri upstream, string rest, byte[] body, Mother account)
+    {
+        var request = context.Request;
+        var target = new Uri(upstream, upstream.AbsolutePath.TrimEnd('/') + "/v1/" + rest + request.QueryString);
+        var message = new HttpRequestMessage(new HttpMethod(request.Method), target);
+        if (body.Length > 0 || HttpMethods.IsPost(request.Method) || HttpMethods.IsPut(request.Method) || HttpMethods.IsPatch(request.Method))
+        {
+            message.Content = new ByteArrayContent(body);
+            if (request.ContentType is { } contentType)
+            {
+                message.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+            }
+        }
+        foreach (var (name, values) in request.Headers)
+        {
+            if (ForwardedHeaders.Contains(name) || ForwardedPrefixes.Any(p => name.StartsWith(p, StringComparison.OrdinalIgnoreCase)))
+            {
+                message.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
+            }
+        }
+        message.Headers.Authorization = new("Bearer", tokens.Unprotect(account));
+        return await clients.CreateClient(ClientName).SendAsync(message, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
+    }
+
+    /// <summary>Streams the upstream's answer to the client as it arrives, metering usage and keeping the slots' leases.</summary>
+    private async Task CopyAsync(HttpContext context, HttpResponseMessage response, string? model, string apiKeyId, Guid accountId, RelaySlots.Slot[] held)
+    {
+        var outgoing = context.Response;
+        outgoing.StatusCode = (int)response.StatusCode;
+        foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
+        {
+            if (!DroppedResponseHeaders.Contains(name))
+            {
+                outgoing.Headers[name] = values.ToArray();
+            }
+        }
+        var eventStream = response.Content.Headers.ContentType?.MediaType == "text/event-stream";
+        var meter = new UsageMeter(eventStream, model);
+        var succeeded = response.IsSuccessStatusCode;
+        var renewedAt = time.GetUtcNow();
+        var buffer = new byte[16 * 1024];
+        try
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync(context.RequestAborted);
+            int read;
+            while ((read = await stream.ReadAsync(buffer, context.RequestAborted)) > 0)
+            {
+                if (succeeded) meter.Write(buffer.AsSpan(0, read));
+                await outgoing.Body.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted);
+                if (held.Length > 0 && time.GetUtcNow() - renewedAt > slots.RenewEvery)
+                {
+                    renewedAt = time.GetUtcNow();
+                    await slots.RenewAsync(held, context.RequestAborted);
+                }
+            }
+            metrics.RelayRequest($"{(int)response.StatusCode / 100}xx");
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or HttpRequestException)
+        {
+            // The client left or the upstream broke off: what was used so far is still recorded below.
+            metrics.RelayRequest("aborted");
+            logger.LogInformation("Relay stream on account {AccountId} ended early: {Reason}", accountId, e.GetType().Name);
+        }
+        finally
+        {
+            if (succeeded && meter.Complete() is { } used)
+            {
+                try
+                {
+                    await usage.RecordAsync(apiKeyId, context.User.UserId(), accountId, used, time.GetUtcNow());
+                }
+                catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException)
+                {
+                    // The client has its answer; only the figures miss this request.
+                    logger.LogError(e, "Usage of a relayed request on account {AccountId} was not recorded", accountId);
+                }
+            }
+        }
+    }
+
+    /// <summary>The request body, or null when it is over the limit.</summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int limit)
+    {
+        if (request.ContentLength > limit)
+        {
+            return null;
+        }
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
+        {
+            if (buffer.Length + read > limit) return null;
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+
+    /// <summary>The requested model and the conversation's sticky hash, when the body is a JSON object.</summary>
+    private static (string? Model, string? SessionHash) Inspect(HttpRequest request, byte[] body)
+    {
+        if (body.Length == 0 || request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) != true)
+        {
+            return (null, null);
+        }
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            var model = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
+            return (model, SessionHash.From(root));
+        }
+        catch (JsonException)
+        {
+            // Not ours to judge: the upstream answers malformed bodies in its own words.
+            return (null, null);
+        }
+    }
+
+    private IResult Refuse(int status, string code, string detail, Dictionary<string, object?>? extensions = null)
+    {
+        metrics.RelayRequest(code);
+        extensions ??= [];
+        extensions["code"] = code;
+        return TypedResults.Problem(detail: detail, statusCode: status, extensions: extensions);
+    }
+}
