@@ -21,6 +21,7 @@ public sealed class LlmStandIn : IAsyncDisposable
 
     private readonly ConcurrentDictionary<string, Refusal> _refusals = new();
     private readonly ConcurrentDictionary<string, UpstreamStandIn.Gate> _gates = new();
+    private readonly ConcurrentDictionary<string, Pen> _pens = new();
     private readonly WebApplication _app;
 
     private LlmStandIn(WebApplication app) => _app = app;
@@ -51,6 +52,26 @@ public sealed class LlmStandIn : IAsyncDisposable
 
     public UpstreamStandIn.Gate Hold(string name) => _gates[name] = new UpstreamStandIn.Gate();
 
+    /// <summary>Holds every request naming <paramref name="name"/> (not just the first) until released.</summary>
+    public Pen HoldAll(string name) => _pens[name] = new Pen();
+
+    /// <summary>Where held requests wait; <see cref="Inside"/> counts them.</summary>
+    public sealed class Pen
+    {
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _inside;
+
+        public int Inside => Volatile.Read(ref _inside);
+
+        public void Release() => _released.TrySetResult();
+
+        internal async Task WaitAsync(CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _inside);
+            await _released.Task.WaitAsync(cancellationToken);
+        }
+    }
+
     /// <summary>The tokens (accounts) that served calls carrying <paramref name="marker"/> in their body, in order.</summary>
     public IReadOnlyList<string> TokensFor(string marker) => [.. Calls.Where(c => c.Body.Contains(marker, StringComparison.Ordinal)).Select(c => c.Token)];
 
@@ -75,8 +96,9 @@ public sealed class LlmStandIn : IAsyncDisposable
         using var body = JsonDocument.Parse(text);
         var model = body.RootElement.GetProperty("model").GetString();
         var stream = body.RootElement.TryGetProperty("stream", out var s) && s.ValueKind == JsonValueKind.True;
-        var gate = body.RootElement.TryGetProperty("metadata", out var metadata) && metadata.TryGetProperty("user_id", out var user)
-            && _gates.TryGetValue(user.GetString() ?? "", out var g) ? g : null;
+        var holder = body.RootElement.TryGetProperty("metadata", out var metadata) && metadata.TryGetProperty("user_id", out var user) ? user.GetString() ?? "" : "";
+        var gate = _gates.TryGetValue(holder, out var g) ? g : null;
+        if (_pens.TryGetValue(holder, out var pen)) await pen.WaitAsync(context.RequestAborted);
         var (input, output, cacheCreate, cacheRead) = Usage;
         if (!stream)
         {

@@ -203,6 +203,30 @@ public sealed class RelayTests(PoolPlatform platform)
     }
 
     [Fact]
+    public async Task Concurrent_requests_of_one_key_on_two_instances_never_hold_more_slots_than_its_limit()
+    {
+        await _stack.FreshAccountsAsync(0, 0);
+        var key = RelayWorld.NewKey();
+        var user = Guid.NewGuid();
+        var pen = Llm.HoldAll("pen-" + key);
+        using var onA = _stack.ApiKey(key, user, concurrency: 3);
+        using var onB = _stack.ApiKey(key, user, concurrency: 3, on: _stack.B);
+        var requests = Enumerable.Range(0, 12).Select(i => (i % 2 == 0 ? onA : onB).SendAsync(RelayWorld.Message(key + i, hold: "pen-" + key))).ToArray();
+
+        // Nine are refused while three wait upstream; none more gets through.
+        Assert.True(await Eventually.TrueAsync(() => requests.Count(r => r.IsCompleted) == 9, TimeSpan.FromSeconds(20)), "nine requests were not refused");
+        Assert.All(requests.Where(r => r.IsCompleted), r => Assert.Equal(HttpStatusCode.TooManyRequests, r.Result.StatusCode));
+        Assert.Equal(3, pen.Inside);
+        Assert.Equal(3, await _stack.SlotsAsync(key));
+
+        pen.Release();
+        var answers = await Task.WhenAll(requests);
+        Assert.Equal(3, answers.Count(r => r.StatusCode == HttpStatusCode.OK));
+        foreach (var answer in answers) answer.Dispose();
+        Assert.Equal(0, await _stack.SlotsAsync(key));
+    }
+
+    [Fact]
     public async Task A_client_that_leaves_mid_stream_releases_its_slot_and_what_was_used_is_still_recorded()
     {
         await _stack.FreshAccountsAsync(0);

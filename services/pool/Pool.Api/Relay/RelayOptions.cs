@@ -57,6 +57,21 @@ public sealed class RelayOptions
         ["claude-3-5-haiku"] = new(0.8m, 4m, 1m, 0.08m),
         ["claude-3-haiku"] = new(0.25m, 1.25m, 0.3m, 0.03m),
     };
+
+    /// <summary>The price of the longest configured prefix of the model's name; unknown models cost nothing.</summary>
+    public ModelPrice PriceOf(string model)
+    {
+        ModelPrice? best = null;
+        var length = -1;
+        foreach (var (prefix, price) in Pricing)
+        {
+            if (prefix.Length > length && model.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            {
+                (best, length) = (price, prefix.Length);
+            }
+        }
+        return best ?? new ModelPrice();
+    }
 }
 
 /// <summary>USD per million input, output, cache-creation and cache-read tokens.</summary>

@@ -11,7 +11,7 @@ public sealed class UsageRecorder(NpgsqlDataSource database, IOptions<RelayOptio
 {
     public async Task RecordAsync(string apiKeyId, Guid? userId, Guid accountId, TokenUsage usage, DateTimeOffset at)
     {
-        var cost = usage.CostWith(PriceOf(usage.Model));
+        var cost = usage.CostWith(options.Value.PriceOf(usage.Model));
         await using var command = database.CreateCommand("""
             INSERT INTO relay_usage (period, bucket_start, api_key_id, mother_id, model, user_id,
                 input_tokens, output_tokens, cache_create_tokens, cache_read_tokens, requests, cost)
@@ -33,20 +33,5 @@ public sealed class UsageRecorder(NpgsqlDataSource database, IOptions<RelayOptio
         }
         await command.ExecuteNonQueryAsync(CancellationToken.None);
         metrics.RelayTokens(usage);
-    }
-
-    /// <summary>The price of the longest configured prefix of the model's name; unknown models cost nothing.</summary>
-    public ModelPrice PriceOf(string model)
-    {
-        ModelPrice? best = null;
-        var length = -1;
-        foreach (var (prefix, price) in options.Value.Pricing)
-        {
-            if (prefix.Length > length && model.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
-            {
-                (best, length) = (price, prefix.Length);
-            }
-        }
-        return best ?? new ModelPrice();
     }
 }
