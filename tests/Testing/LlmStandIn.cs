@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace Pool.Tests;
+namespace Platform.Testing;
 
 /// <summary>
 /// A stand-in for the relay's upstream over real HTTP, speaking Anthropic's Messages API: <c>POST /v1/messages</c>
@@ -20,7 +20,7 @@ public sealed class LlmStandIn : IAsyncDisposable
     public sealed record Refusal(int Status, string? RetryAfter);
 
     private readonly ConcurrentDictionary<string, Refusal> _refusals = new();
-    private readonly ConcurrentDictionary<string, UpstreamStandIn.Gate> _gates = new();
+    private readonly ConcurrentDictionary<string, Gate> _gates = new();
     private readonly ConcurrentDictionary<string, Pen> _pens = new();
     private readonly WebApplication _app;
 
@@ -50,7 +50,28 @@ public sealed class LlmStandIn : IAsyncDisposable
 
     public void Accept(string token) => _refusals.TryRemove(token, out _);
 
-    public UpstreamStandIn.Gate Hold(string name) => _gates[name] = new UpstreamStandIn.Gate();
+    public Gate Hold(string name) => _gates[name] = new Gate();
+
+    /// <summary>Holds the first request naming it until released; <see cref="Entered"/> completes when it arrives.</summary>
+    public sealed class Gate
+    {
+        private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _used;
+
+        public Task Entered => _entered.Task;
+
+        public void Release() => _released.TrySetResult();
+
+        internal async Task PassAsync(CancellationToken cancellationToken)
+        {
+            if (Interlocked.Exchange(ref _used, 1) == 0)
+            {
+                _entered.TrySetResult();
+                await _released.Task.WaitAsync(cancellationToken);
+            }
+        }
+    }
 
     /// <summary>Holds every request naming <paramref name="name"/> (not just the first) until released.</summary>
     public Pen HoldAll(string name) => _pens[name] = new Pen();
