@@ -46,7 +46,10 @@ public sealed class AppHostProcess : IAsyncDisposable
         }
     }
 
-    public static AppHostProcess Start(params string[] extraArgs)
+    public static AppHostProcess Start(params string[] extraArgs) => Start(new Dictionary<string, string>(), extraArgs);
+
+    /// <summary>Starts the AppHost with <paramref name="environment"/> added to its own (its services inherit it).</summary>
+    public static AppHostProcess Start(Dictionary<string, string> environment, params string[] extraArgs)
     {
         var names = new[] { "gateway", "postgres", "cache", "messaging" }.Concat(Services);
         var ports = names.ToDictionary(n => n, _ => FreePort());
@@ -58,6 +61,10 @@ public sealed class AppHostProcess : IAsyncDisposable
             RedirectStandardError = true,
             Environment = { ["NO_COLOR"] = "1" },
         };
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
         info.ArgumentList.Add(AppHostDll());
         info.ArgumentList.Add("--data-dir");
         info.ArgumentList.Add(dataDirectory);

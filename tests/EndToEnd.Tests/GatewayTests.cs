@@ -171,6 +171,46 @@ public sealed class GatewayTests(PlatformFixture platform) : IClassFixture<Platf
         Assert.Equal("created", JsonDocument.Parse(await after.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString());
     }
 
+    [Fact]
+    public async Task An_api_key_on_v1_is_relayed_through_pool_onto_a_mother_and_its_usage_is_the_owners_to_see()
+    {
+        var admin = await platform.AdminTokenAsync();
+        using var group = await SendJsonAsync(HttpMethod.Post, "/api/pool/pool-groups", admin, new { name = $"relay-{Guid.NewGuid():N}"[..20] }, "pool", HttpStatusCode.Created);
+        var motherToken = $"relay-token-{Guid.NewGuid():N}";
+        using var mother = await SendJsonAsync(HttpMethod.Post, "/api/pool/mothers", admin, new
+        {
+            name = "relay", email = $"{Guid.NewGuid():N}@example.test", groupId = group.RootElement.GetProperty("id").GetGuid(),
+            accessToken = motherToken, priority = 1000,
+        }, "pool", HttpStatusCode.Created);
+        var owner = await PlatformFixture.SignInAsync(Gateway, $"{Guid.NewGuid():N}@example.test");
+        using var created = await SendJsonAsync(HttpMethod.Post, "/api/identity/api-keys", owner, new { name = "relay" }, null, HttpStatusCode.Created);
+        var apiKey = created.RootElement.GetProperty("key").GetString()!;
+        var marker = Guid.NewGuid().ToString("N");
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/messages")
+        {
+            Content = PlatformFixture.Json(new { model = "claude-sonnet-4-20250514", max_tokens = 16, messages = new[] { new { role = "user", content = marker } } }),
+        };
+        request.Headers.Add("x-api-key", apiKey);
+        using var relayed = await Gateway.SendAsync(request);
+        var answer = await relayed.Content.ReadAsStringAsync();
+        using var withToken = new HttpRequestMessage(HttpMethod.Post, "/v1/messages") { Content = PlatformFixture.Json(new { model = "m", messages = Array.Empty<object>() }) };
+        withToken.Headers.Authorization = new("Bearer", owner);
+        using var refused = await Gateway.SendAsync(withToken);
+
+        Assert.True(relayed.StatusCode == HttpStatusCode.OK, answer);
+        Assert.Equal("hello", JsonDocument.Parse(answer).RootElement.GetProperty("content")[0].GetProperty("text").GetString());
+        var call = Assert.Single(platform.Llm.Calls, c => c.Body.Contains(marker));
+        Assert.DoesNotContain(apiKey, string.Join("\n", call.Headers.Values));
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.True(await Eventually.TrueAsync(async () =>
+        {
+            using var mine = await Gateway.SendAsync(Authorized(HttpMethod.Get, "/api/pool/relay/usage/mine", owner));
+            var items = JsonDocument.Parse(await mine.Content.ReadAsStringAsync()).RootElement.GetProperty("items");
+            return items.GetArrayLength() == 1 && items[0].GetProperty("requests").GetInt64() == 1 && items[0].GetProperty("outputTokens").GetInt64() == 50;
+        }, TimeSpan.FromSeconds(10)), "the owner does not see the relayed request's usage");
+    }
+
     private async Task<JsonElement> FinishedAsync(string token, Guid redemptionId)
     {
         JsonElement redemption = default;

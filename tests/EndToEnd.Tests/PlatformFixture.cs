@@ -8,13 +8,21 @@ public sealed class PlatformFixture : IAsyncLifetime
 {
     public AppHostProcess AppHost { get; private set; } = null!;
 
+    /// <summary>The relay's upstream (a stand-in for the Messages API), handed to pool as <c>Relay__UpstreamBaseUrl</c>.</summary>
+    public LlmStandIn Llm { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
-        AppHost = AppHostProcess.Start();
+        Llm = await LlmStandIn.StartAsync();
+        AppHost = AppHostProcess.Start(new Dictionary<string, string> { ["Relay__UpstreamBaseUrl"] = Llm.BaseAddress.ToString() });
         await AppHost.WaitUntilHealthyAsync(TimeSpan.FromSeconds(180));
     }
 
-    public async Task DisposeAsync() => await AppHost.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await AppHost.DisposeAsync();
+        await Llm.DisposeAsync();
+    }
 
     private readonly SemaphoreSlim _adminLock = new(1, 1);
     private string? _adminToken;
