@@ -179,8 +179,11 @@ public sealed class GatewayTests(PlatformFixture platform) : IClassFixture<Platf
         var motherToken = $"relay-token-{Guid.NewGuid():N}";
         using var mother = await SendJsonAsync(HttpMethod.Post, "/api/pool/mothers", admin, new
         {
-            name = "relay", email = $"{Guid.NewGuid():N}@example.test", groupId = group.RootElement.GetProperty("id").GetGuid(),
-            accessToken = motherToken, priority = 1000,
+            name = "relay",
+            email = $"{Guid.NewGuid():N}@example.test",
+            groupId = group.RootElement.GetProperty("id").GetGuid(),
+            accessToken = motherToken,
+            priority = 1000,
         }, "pool", HttpStatusCode.Created);
         var owner = await PlatformFixture.SignInAsync(Gateway, $"{Guid.NewGuid():N}@example.test");
         using var created = await SendJsonAsync(HttpMethod.Post, "/api/identity/api-keys", owner, new { name = "relay" }, null, HttpStatusCode.Created);

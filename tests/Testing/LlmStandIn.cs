@@ -126,7 +126,10 @@ public sealed class LlmStandIn : IAsyncDisposable
             if (gate is not null) await gate.PassAsync(context.RequestAborted);
             await response.WriteAsJsonAsync(new
             {
-                id = "msg_standin", type = "message", role = "assistant", model,
+                id = "msg_standin",
+                type = "message",
+                role = "assistant",
+                model,
                 content = new[] { new { type = "text", text = "hello" } },
                 usage = new { input_tokens = input, output_tokens = output, cache_creation_input_tokens = cacheCreate, cache_read_input_tokens = cacheRead },
             });
