@@ -4,6 +4,9 @@ extern alias identity;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using Platform.ServiceDefaults.Auth;
 
 namespace Identity.Tests;
 
@@ -13,6 +16,7 @@ public sealed class IdentityPlatform : IAsyncLifetime
     public ServersFixture Servers { get; } = new();
     public OAuthStandIn OAuth { get; private set; } = null!;
     public HeaderProbe Probe { get; private set; } = null!;
+    public RelayProbe Relay { get; private set; } = null!;
     public Stack WithRedis { get; private set; } = null!;
     public Stack WithoutRedis { get; private set; } = null!;
 
@@ -21,8 +25,9 @@ public sealed class IdentityPlatform : IAsyncLifetime
         await Servers.InitializeAsync();
         OAuth = await OAuthStandIn.StartAsync();
         Probe = await HeaderProbe.StartAsync();
-        WithRedis = await Stack.StartAsync(Servers, OAuth, Probe, redis: true);
-        WithoutRedis = await Stack.StartAsync(Servers, OAuth, Probe, redis: false);
+        Relay = await RelayProbe.StartAsync();
+        WithRedis = await Stack.StartAsync(Servers, OAuth, Probe, Relay, redis: true);
+        WithoutRedis = await Stack.StartAsync(Servers, OAuth, Probe, Relay, redis: false);
     }
 
     public async Task DisposeAsync()
@@ -31,6 +36,7 @@ public sealed class IdentityPlatform : IAsyncLifetime
         if (WithoutRedis is not null) await WithoutRedis.DisposeAsync();
         if (OAuth is not null) await OAuth.DisposeAsync();
         if (Probe is not null) await Probe.DisposeAsync();
+        if (Relay is not null) await Relay.DisposeAsync();
         await Servers.DisposeAsync();
     }
 }
@@ -56,7 +62,7 @@ public sealed class Stack : IAsyncDisposable
     /// <summary>The gateways' internal JWT verification key (SPKI, base64), as services get it.</summary>
     public string InternalPublicKey { get; private set; } = "";
 
-    public static async Task<Stack> StartAsync(ServersFixture servers, OAuthStandIn oauth, HeaderProbe probe, bool redis)
+    public static async Task<Stack> StartAsync(ServersFixture servers, OAuthStandIn oauth, HeaderProbe probe, RelayProbe relay, bool redis)
     {
         var stack = new Stack(redis);
         var keys = new InternalTokens();
@@ -105,6 +111,8 @@ public sealed class Stack : IAsyncDisposable
                 ["services:identity:http:0"] = stack.Identity.ToString().TrimEnd('/'),
                 // The probe stands in for users, to show what a service receives.
                 ["services:users:http:0"] = probe.BaseAddress.ToString().TrimEnd('/'),
+                // The relay probe stands in for pool; the relay cluster must follow pool's address.
+                ["services:pool:http:0"] = relay.BaseAddress.ToString().TrimEnd('/'),
                 ["RateLimits:PerCredentialPerSecond"] = "1000",
                 ["RateLimits:PerCredentialBurst"] = "1000",
             });
@@ -153,6 +161,22 @@ public sealed class Stack : IAsyncDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>The claims of an internal JWT (<c>Bearer ...</c>), after checking it as a service would for that audience.</summary>
+    public async Task<IDictionary<string, object>> ValidInternalClaimsAsync(string authorization, string audience)
+    {
+        Assert.StartsWith("Bearer ", authorization, StringComparison.Ordinal);
+        using var key = ECDsa.Create();
+        key.ImportSubjectPublicKeyInfo(Convert.FromBase64String(InternalPublicKey), out _);
+        var validation = await new JsonWebTokenHandler().ValidateTokenAsync(authorization["Bearer ".Length..], new TokenValidationParameters
+        {
+            ValidIssuer = InternalClaims.Issuer,
+            ValidAudience = audience,
+            IssuerSigningKey = new ECDsaSecurityKey(key),
+        });
+        Assert.True(validation.IsValid, validation.Exception?.Message);
+        return validation.Claims;
     }
 
     /// <summary>Publishes an event as another service would (users' UserDisabled, for example).</summary>

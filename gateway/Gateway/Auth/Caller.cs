@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Security.Claims;
 using Platform.ServiceDefaults.Auth;
 
@@ -37,6 +38,9 @@ public sealed class Caller
         if (email is not null) claims.Add(new(InternalClaims.Email, email));
         if (phone is not null) claims.Add(new(InternalClaims.Phone, phone));
         claims.AddRange(roles.Select(r => new Claim(InternalClaims.Roles, r)));
+        // Pool enforces these on relay traffic, across every gateway instance.
+        if (limits?.Concurrency is { } concurrency) claims.Add(new(InternalClaims.KeyConcurrency, concurrency.ToString(CultureInfo.InvariantCulture)));
+        if (limits?.DailyCost is { } dailyCost) claims.Add(new(InternalClaims.KeyDailyCost, dailyCost.ToString(CultureInfo.InvariantCulture)));
         _claims = claims;
     }
 

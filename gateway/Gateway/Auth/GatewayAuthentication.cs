@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using System.Text;
+using Gateway.Routing;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Http;
 
@@ -8,8 +9,8 @@ namespace Gateway.Auth;
 
 /// <summary>
 /// Turns the client's credential into a <see cref="Caller"/> (through cached introspection) before routing:
-/// 401 without a valid one except on anonymous routes, 403 for a session cookie on an unsafe method without its
-/// CSRF token.
+/// 401 without a valid one except on anonymous routes (and on relay routes without an API key), 403 for a session
+/// cookie on an unsafe method without its CSRF token.
 /// </summary>
 public sealed class GatewayAuthentication(
     RequestDelegate next, CallerCache cache, IntrospectionClient introspection, AnonymousRoutes anonymous,
@@ -22,16 +23,24 @@ public sealed class GatewayAuthentication(
 
     public async Task InvokeAsync(HttpContext context)
     {
-        // Unrouted paths fall through to 404; the gateway's own /health and /metrics are not under /api.
-        if (context.GetEndpoint() is null || !context.Request.Path.StartsWithSegments("/api"))
+        // Unrouted paths fall through to 404; the gateway's own /health and /metrics are not under /api or /v1.
+        var isRelay = context.Request.IsRelay();
+        if (context.GetEndpoint() is null || !(isRelay || context.Request.Path.StartsWithSegments("/api")))
         {
             await next(context);
             return;
         }
 
-        var isAnonymousRoute = anonymous.Contains(context.Request.Method, context.Request.Path);
+        // Relay routes are never anonymous, and take nothing but an API key.
+        var isAnonymousRoute = !isRelay && anonymous.Contains(context.Request.Method, context.Request.Path);
         var clientIp = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        var credential = Credential.From(context.Request);
+        var credential = Credential.From(context.Request, isRelay);
+        if (isRelay && credential?.Type != InternalClaims.Types.ApiKey)
+        {
+            await WriteProblemAsync(context, StatusCodes.Status401Unauthorized, "api_key_required",
+                $"/v1 needs an API key, as {Credential.ApiKeyHeader}: sk-... or Authorization: Bearer sk-...; tokens and session cookies are not accepted here.");
+            return;
+        }
         Caller? caller = null;
         if (credential is not null)
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Gateway.Auth;
+using Gateway.Routing;
 using Platform.ServiceDefaults.Http;
 
 namespace Gateway.RateLimiting;
@@ -18,7 +19,8 @@ public static class GatewayRateLimits
 {
     /// <summary>
     /// Per-IP and per-credential limits with ASP.NET Core rate limiting, chained: a request needs a permit from
-    /// both. An API key's own requests-per-minute and concurrency (from identity) replace the credential default.
+    /// both. An API key's own requests-per-minute and concurrency (from identity) replace the credential default;
+    /// its concurrency is left to pool on relay routes.
     /// Refusals are 429 ProblemDetails with Retry-After.
     /// </summary>
     public static IServiceCollection AddGatewayRateLimits(this IServiceCollection services, IConfiguration configuration)
@@ -39,6 +41,8 @@ public static class GatewayRateLimits
                 }),
                 PartitionedRateLimiter.Create<HttpContext, string>(context => context.Features.Get<Caller>() switch
                 {
+                    // Pool counts a key's relay requests across every gateway instance; a local count would be per instance.
+                    _ when context.Request.IsRelay() => RateLimitPartition.GetNoLimiter("relay"),
                     { Limits.Concurrency: { } concurrency } caller => RateLimitPartition.GetConcurrencyLimiter(
                         "concurrency:" + caller.CredentialId, _ => new ConcurrencyLimiterOptions { PermitLimit = concurrency, QueueLimit = 0 }),
                     _ => RateLimitPartition.GetNoLimiter("unlimited"),

@@ -2,6 +2,9 @@ namespace Gateway.Routing;
 
 internal static class ServiceDestinations
 {
+    /// <summary>Clusters not named after the service they reach: relay traffic goes to pool's scheduler.</summary>
+    private static readonly (string Cluster, string Service)[] SharedClusters = [("relay", "pool")];
+
     /// <summary>
     /// Fills each cluster's destination from <c>services__{name}__http__0</c>, the variable the AppHost sets,
     /// since YARP's service-discovery resolver is not available to us. A cluster without one keeps its
@@ -10,11 +13,12 @@ internal static class ServiceDestinations
     public static IConfigurationBuilder AddServiceDestinations(this IConfigurationManager configuration, IEnumerable<string> services)
     {
         var destinations = new Dictionary<string, string?>();
-        foreach (var service in services)
+        var clusters = services.Select(s => (Cluster: s, Service: s)).Concat(SharedClusters);
+        foreach (var (cluster, service) in clusters)
         {
             if (ServiceAddress(configuration, service) is { } address)
             {
-                destinations[$"ReverseProxy:Clusters:{service}:Destinations:primary:Address"] = address;
+                destinations[$"ReverseProxy:Clusters:{cluster}:Destinations:primary:Address"] = address;
             }
         }
         return configuration.AddInMemoryCollection(destinations);

@@ -1,0 +1,12 @@
+namespace Gateway.Routing;
+
+/// <summary>
+/// LLM relay traffic: <c>/v1/**</c>, forwarded to pool's <c>/relay/v1/**</c>. It takes API keys only, and its
+/// per-key concurrency is pool's to enforce (shared by every gateway instance), not the gateway's.
+/// </summary>
+public static class RelayRoutes
+{
+    public static readonly PathString Prefix = "/v1";
+
+    public static bool IsRelay(this HttpRequest request) => request.Path.StartsWithSegments(Prefix);
+}
