@@ -24,27 +24,6 @@ public sealed class UpstreamStandIn : IAsyncDisposable
         public int Removes;
     }
 
-    /// <summary>Holds the first matching call until released; <see cref="Entered"/> completes when it arrives.</summary>
-    public sealed class Gate
-    {
-        private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private int _used;
-
-        public Task Entered => _entered.Task;
-
-        public void Release() => _released.TrySetResult();
-
-        internal async Task PassAsync(CancellationToken cancellationToken)
-        {
-            if (Interlocked.Exchange(ref _used, 1) == 0)
-            {
-                _entered.TrySetResult();
-                await _released.Task.WaitAsync(cancellationToken);
-            }
-        }
-    }
-
     private readonly ConcurrentDictionary<string, List<Team>> _accounts = new();
     private readonly ConcurrentDictionary<string, Team> _teams = new();
     private readonly ConcurrentDictionary<string, bool> _failing = new();

@@ -52,27 +52,6 @@ public sealed class LlmStandIn : IAsyncDisposable
 
     public Gate Hold(string name) => _gates[name] = new Gate();
 
-    /// <summary>Holds the first request naming it until released; <see cref="Entered"/> completes when it arrives.</summary>
-    public sealed class Gate
-    {
-        private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private int _used;
-
-        public Task Entered => _entered.Task;
-
-        public void Release() => _released.TrySetResult();
-
-        internal async Task PassAsync(CancellationToken cancellationToken)
-        {
-            if (Interlocked.Exchange(ref _used, 1) == 0)
-            {
-                _entered.TrySetResult();
-                await _released.Task.WaitAsync(cancellationToken);
-            }
-        }
-    }
-
     /// <summary>Holds every request naming <paramref name="name"/> (not just the first) until released.</summary>
     public Pen HoldAll(string name) => _pens[name] = new Pen();
 
