@@ -45,6 +45,10 @@ public sealed class CatalogTests(PromoPlatform platform)
         Assert.Equal("sku_code_taken", await duplicate.ProblemCodeAsync());
         var id = (await created.JsonAsync()).GetProperty("id").GetGuid();
         Assert.Equal(1, await platform.ScalarAsync("SELECT count(*) FROM audit_logs WHERE action = 'create_product' AND entity_id = $1", id.ToString()));
+        // The admin is named by id with the email masked; the address itself is nowhere in the row.
+        Assert.Equal(1, await platform.ScalarAsync(
+            "SELECT count(*) FROM audit_logs WHERE action = 'create_product' AND entity_id = $1 AND actor LIKE '% a***n@example.test' AND position('admin@example.test' in actor) = 0",
+            id.ToString()));
     }
 
     [Theory]
