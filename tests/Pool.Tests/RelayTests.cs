@@ -324,6 +324,16 @@ public sealed class RelayTests(PoolPlatform platform)
         {
             Assert.Equal("invalid_by", await badBy.ProblemCodeAsync());
         }
+        using (var badWindow = await admin.GetAsync("/api/pool/relay/usage?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z"))
+        {
+            Assert.Equal("invalid_from", await badWindow.ProblemCodeAsync());
+        }
+        foreach (var query in new[] { "accountId=nope", "from=yesterday", "minutes=many" })
+        {
+            using var malformed = await admin.GetAsync((query.StartsWith("minutes") ? "/api/pool/relay/realtime?" : "/api/pool/relay/usage?") + query);
+            Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+            Assert.Equal("application/problem+json", malformed.Content.Headers.ContentType?.MediaType);
+        }
         using (var badMinutes = await admin.GetAsync("/api/pool/relay/realtime?minutes=0"))
         {
             Assert.Equal("invalid_minutes", await badMinutes.ProblemCodeAsync());
