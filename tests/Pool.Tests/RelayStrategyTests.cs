@@ -55,6 +55,47 @@ public sealed class RelayStrategyTests(PoolPlatform platform)
         Llm.Refuse(accounts[1].Token, 429, retryAfter: "60");
         Assert.All(await ServeAsync(instance, 3), token => Assert.Equal(accounts[0].Token, token));
         Llm.Accept(accounts[1].Token);
+        Assert.All(await ServeAsync(instance, 2), token => Assert.Equal(accounts[0].Token, token));
+
+        // An admin puts the rested account back at once.
+        using var admin = _stack.Admin();
+        using var cleared = await admin.PatchAsJsonAsync($"/api/pool/mothers/{accounts[1].Id}", new { clearRateLimit = true });
+        Assert.Equal(HttpStatusCode.OK, cleared.StatusCode);
+        Assert.Equal(1, await PoolApi.ScalarAsync(_stack.Database, "SELECT count(*) FROM mothers WHERE id = $1 AND rate_limited_until IS NULL", accounts[1].Id));
+        Assert.All(await ServeAsync(instance, 2), token => Assert.Equal(accounts[1].Token, token));
+    }
+
+    [Fact]
+    public async Task An_admin_switches_every_instances_strategy_at_runtime_and_back_to_the_configured_one()
+    {
+        var accounts = await _stack.FreshAccountsAsync(5, 10);
+        using var admin = _stack.Admin();
+        using (var noDomain = await _stack.Admin(domain: null).PutAsJsonAsync("/api/pool/relay/settings", new { strategy = "sequential" }))
+        {
+            Assert.Equal("domain_mismatch", await noDomain.ProblemCodeAsync());
+        }
+        using (var unknown = await admin.PutAsJsonAsync("/api/pool/relay/settings", new { strategy = "fastest" }))
+        {
+            Assert.Equal("invalid_strategy", await unknown.ProblemCodeAsync());
+        }
+        try
+        {
+            using var switched = await admin.PutAsJsonAsync("/api/pool/relay/settings", new { strategy = "sequential" });
+            Assert.Equal("admin", (await switched.JsonAsync()).GetProperty("source").GetString());
+            // Both instances of the stack follow it: sequential keeps to the priority-10 account.
+            Assert.All(await ServeAsync(_stack.A, 2), token => Assert.Equal(accounts[1].Token, token));
+            Assert.All(await ServeAsync(_stack.B, 2), token => Assert.Equal(accounts[1].Token, token));
+            Assert.Equal(1, await PoolApi.ScalarAsync(_stack.Database, "SELECT count(*) FROM audit_logs WHERE action = 'update_relay_settings' AND after->>'strategy' = 'sequential'"));
+        }
+        finally
+        {
+            using var reset = await admin.PutAsJsonAsync("/api/pool/relay/settings", new { strategy = (string?)null });
+            Assert.Equal(HttpStatusCode.OK, reset.StatusCode);
+        }
+        var settings = await admin.GetFromJsonAsync<System.Text.Json.JsonElement>("/api/pool/relay/settings");
+        Assert.Equal("least_recent", settings.GetProperty("strategy").GetString());
+        Assert.Equal("configuration", settings.GetProperty("source").GetString());
+        Assert.Equal(2, (await ServeAsync(_stack.A, 2)).Distinct().Count());
     }
 
     [Fact]

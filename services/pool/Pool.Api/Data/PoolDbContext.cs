@@ -23,6 +23,7 @@ public sealed class PoolDbContext(DbContextOptions<PoolDbContext> options) : Pla
     public DbSet<StickySession> StickySessions => Set<StickySession>();
     public DbSet<RelaySlot> RelaySlots => Set<RelaySlot>();
     public DbSet<UsageBucket> UsageBuckets => Set<UsageBucket>();
+    public DbSet<RelaySetting> RelaySettings => Set<RelaySetting>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -84,6 +85,12 @@ public sealed class PoolDbContext(DbContextOptions<PoolDbContext> options) : Pla
             e.Property(a => a.Status).HasLowerCaseName();
         });
         modelBuilder.HasSequence<long>(AccountScheduler.RoundRobinSequence);
+        modelBuilder.Entity<RelaySetting>(e =>
+        {
+            e.ToTable("relay_settings");
+            e.Property(r => r.Id).ValueGeneratedNever();
+            e.Property(r => r.Strategy).HasMaxLength(20);
+        });
         modelBuilder.Entity<StickySession>(e =>
         {
             e.ToTable("relay_sticky_sessions");

@@ -19,8 +19,9 @@ public static class MotherEndpoints
     public sealed record CreateMotherRequest(string? Name, string? Email, Guid? GroupId, int? SeatLimit, string? AccessToken,
         DateTimeOffset? TokenExpiresAt, int? Priority, bool? Schedulable);
 
+    /// <param name="ClearRateLimit">true: the mother may be scheduled again at once, whatever the upstream's last 429 said.</param>
     public sealed record UpdateMotherRequest(string? Name, string? Email, Guid? GroupId, int? SeatLimit, string? AccessToken,
-        DateTimeOffset? TokenExpiresAt, int? Priority, bool? Schedulable, string? Status);
+        DateTimeOffset? TokenExpiresAt, int? Priority, bool? Schedulable, string? Status, bool? ClearRateLimit = null);
 
     public sealed record TeamResponse(string TeamId, string Name, bool Enabled, bool IsDefault);
 
@@ -195,6 +196,7 @@ public static class MotherEndpoints
             if (request.GroupId is { } groupId) mother.GroupId = groupId;
             if (request.Priority is { } priority) mother.Priority = priority;
             if (request.Schedulable is { } schedulable) mother.Schedulable = schedulable;
+            if (request.ClearRateLimit is true) mother.RateLimitedUntil = null;
             if (request.TokenExpiresAt is { } tokenExpiresAt) mother.TokenExpiresAt = tokenExpiresAt;
             if (request.AccessToken is { } accessToken)
             {

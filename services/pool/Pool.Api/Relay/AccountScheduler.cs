@@ -105,11 +105,16 @@ public sealed class AccountScheduler(PoolDbContext db, RelaySlots slots, TimePro
         }
     }
 
+    /// <summary>The admin's runtime choice when there is one, else the configured strategy.</summary>
+    public static async Task<string> StrategyAsync(PoolDbContext db, RelayOptions options, CancellationToken cancellationToken) =>
+        await db.RelaySettings.AsNoTracking().Where(s => s.Id == RelaySetting.Current).Select(s => s.Strategy).FirstOrDefaultAsync(cancellationToken)
+            ?? options.Strategy;
+
     /// <summary>The candidates in the order the strategy prefers them.</summary>
     private async Task<List<Mother>> OrderAsync(List<Mother> candidates, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var byPriority = candidates.OrderByDescending(m => m.Priority).ThenBy(m => m.CreatedAt).ThenBy(m => m.Id).ToList();
-        switch (options.Value.Strategy)
+        switch (await StrategyAsync(db, options.Value, cancellationToken))
         {
             case SchedulingStrategies.Sequential:
                 return byPriority;

@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Http;
+using Platform.ServiceDefaults.Data;
 using Pool.Api.Data;
 
 namespace Pool.Api.Relay;
@@ -12,6 +14,12 @@ namespace Pool.Api.Relay;
 /// </summary>
 public static class RelayEndpoints
 {
+    /// <param name="Source">admin (chosen at runtime) or configuration (<c>Relay:Strategy</c>).</param>
+    public sealed record SettingsResponse(string Strategy, string Source, DateTimeOffset? UpdatedAt);
+
+    /// <param name="Strategy">A strategy name, or null to go back to the configured one.</param>
+    public sealed record UpdateSettingsRequest(string? Strategy);
+
     public sealed record UsageResponse(string By, string Period, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<UsageRow> Items);
 
     private static readonly string[] Groupings = ["key", "account", "model"];
@@ -25,6 +33,8 @@ public static class RelayEndpoints
         relay.MapGet("/usage", UsageAsync).RequireAuthorization(InternalAuthExtensions.AdminPolicy);
         relay.MapGet("/realtime", RealtimeAsync).RequireAuthorization(InternalAuthExtensions.AdminPolicy);
         relay.MapGet("/usage/mine", MyUsageAsync);
+        relay.MapGet("/settings", SettingsAsync).RequireAuthorization(InternalAuthExtensions.AdminPolicy);
+        relay.MapPut("/settings", UpdateSettingsAsync).RequireAuthorization(InternalAuthExtensions.AdminPolicy).RequireDomain("pool");
         return app;
     }
 
@@ -34,6 +44,48 @@ public static class RelayEndpoints
         {
             await refusal.ExecuteAsync(context);
         }
+    }
+
+    private static async Task<Ok<SettingsResponse>> SettingsAsync(PoolDbContext db, IOptions<RelayOptions> options, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await CurrentSettingsAsync(db, options.Value, cancellationToken));
+
+    private static async Task<SettingsResponse> CurrentSettingsAsync(PoolDbContext db, RelayOptions options, CancellationToken cancellationToken) =>
+        await db.RelaySettings.AsNoTracking().FirstOrDefaultAsync(s => s.Id == RelaySetting.Current, cancellationToken) is { } chosen
+            ? new SettingsResponse(chosen.Strategy, "admin", chosen.UpdatedAt)
+            : new SettingsResponse(options.Strategy, "configuration", null);
+
+    /// <summary>Switches every instance's strategy at once (they read it per request); audited.</summary>
+    private static async Task<Results<Ok<SettingsResponse>, ValidationProblem>> UpdateSettingsAsync(
+        UpdateSettingsRequest request, HttpContext http, PoolDbContext db, IOptions<RelayOptions> options, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (request.Strategy is { } strategy && !SchedulingStrategies.All.Contains(strategy))
+        {
+            return Invalid.Field("strategy", $"strategy must be one of {string.Join(", ", SchedulingStrategies.All)}, or null for the configured one.");
+        }
+        var now = time.GetUtcNow();
+        return TypedResults.Ok(await db.InTransactionAsync(async ct =>
+        {
+            var before = await CurrentSettingsAsync(db, options.Value, ct);
+            var row = await db.RelaySettings.FirstOrDefaultAsync(s => s.Id == RelaySetting.Current, ct);
+            if (request.Strategy is null)
+            {
+                if (row is not null) db.RelaySettings.Remove(row);
+            }
+            else if (row is null)
+            {
+                db.RelaySettings.Add(new RelaySetting { Strategy = request.Strategy, UpdatedAt = now });
+            }
+            else
+            {
+                row.Strategy = request.Strategy;
+                row.UpdatedAt = now;
+            }
+            await db.SaveChangesAsync(ct);
+            var after = await CurrentSettingsAsync(db, options.Value, ct);
+            db.Audit(http, "update_relay_settings", "relay_settings", null, before, after, now);
+            await db.SaveChangesAsync(ct);
+            return after;
+        }, cancellationToken));
     }
 
     private static async Task<Results<Ok<UsageResponse>, ValidationProblem>> UsageAsync(

@@ -1,5 +1,15 @@
 namespace Pool.Api.Relay;
 
+/// <summary>The scheduling strategy an admin chose at runtime (one row); without it, <c>Relay:Strategy</c> applies.</summary>
+public sealed class RelaySetting
+{
+    public const int Current = 1;
+
+    public int Id { get; set; } = Current;
+    public required string Strategy { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
 /// <summary>A conversation's account: requests with the same session hash go to the same account while it lasts.</summary>
 public sealed class StickySession
 {

@@ -90,4 +90,6 @@ public static class SchedulingStrategies
     public const string Random = "random";
     public const string WeightedRandom = "weighted_random";
     public const string Sequential = "sequential";
+
+    public static readonly string[] All = [LeastRecent, RoundRobin, LeastUsed, Random, WeightedRandom, Sequential];
 }

@@ -548,6 +548,28 @@ namespace Pool.Api.Data.Migrations
                     b.ToTable("mother_teams", (string)null);
                 });
 
+            modelBuilder.Entity("Pool.Api.Relay.RelaySetting", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Strategy")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("strategy");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_relay_settings");
+
+                    b.ToTable("relay_settings", (string)null);
+                });
+
             modelBuilder.Entity("Pool.Api.Relay.RelaySlot", b =>
                 {
                     b.Property<Guid>("Id")
