@@ -2,8 +2,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Platform.ServiceDefaults.Auth;
-using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Data;
+using Platform.ServiceDefaults.Http;
 using Pool.Api.Data;
 
 namespace Pool.Api.Relay;
