@@ -40,9 +40,16 @@ public static class RelayEndpoints
 
     private static async Task RelayAsync(HttpContext context, string? rest, RelayForwarder forwarder)
     {
-        if (await forwarder.RelayAsync(context, rest ?? "") is { } refusal)
+        try
         {
-            await refusal.ExecuteAsync(context);
+            if (await forwarder.RelayAsync(context, rest ?? "") is { } refusal)
+            {
+                await refusal.ExecuteAsync(context);
+            }
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client left before an answer started; its slots are already released.
         }
     }
 

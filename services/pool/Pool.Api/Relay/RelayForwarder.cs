@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Platform.ServiceDefaults.Auth;
@@ -42,11 +41,10 @@ public sealed class RelayForwarder(
         {
             size.MaxRequestBodySize = settings.MaxRequestBytes;
         }
-        if (await ReadBodyAsync(context.Request, settings.MaxRequestBytes) is not { } body)
+        if (await RelayRequest.ReadAsync(context.Request, settings.MaxRequestBytes) is not { } request)
         {
             return Refuse(StatusCodes.Status413PayloadTooLarge, "payload_too_large", $"Request bodies are limited to {settings.MaxRequestBytes} bytes.");
         }
-        var (model, sessionHash) = Inspect(context.Request, body);
 
         if (user.KeyDailyCostOf() is { } dailyLimit)
         {
@@ -72,12 +70,12 @@ public sealed class RelayForwarder(
         }
         await using (keySlot)
         {
-            return await ScheduleAndRelayAsync(context, upstream, rest, body, model, sessionHash, apiKeyId, keySlot);
+            return await ScheduleAndRelayAsync(context, upstream, rest, request, apiKeyId, keySlot);
         }
     }
 
-    private async Task<IResult?> ScheduleAndRelayAsync(HttpContext context, Uri upstream, string rest, byte[] body, string? model,
-        string? sessionHash, string apiKeyId, RelaySlots.Slot? keySlot)
+    private async Task<IResult?> ScheduleAndRelayAsync(HttpContext context, Uri upstream, string rest, RelayRequest request,
+        string apiKeyId, RelaySlots.Slot? keySlot)
     {
         var tried = new HashSet<Guid>();
         // The last refusal (429, 401, overloaded) is answered as the upstream gave it when no other account is left.
@@ -87,7 +85,7 @@ public sealed class RelayForwarder(
         {
             for (var attempt = 1; attempt <= options.Value.MaxAttempts; attempt++)
             {
-                var (outcome, scheduled) = await scheduler.PickAsync(sessionHash, tried, context.RequestAborted);
+                var (outcome, scheduled) = await scheduler.PickAsync(request.SessionHash, tried, context.RequestAborted);
                 if (scheduled is null)
                 {
                     if (refused is not null) break;
@@ -104,7 +102,7 @@ public sealed class RelayForwarder(
                     HttpResponseMessage response;
                     try
                     {
-                        response = await SendAsync(context, upstream, rest, body, account);
+                        response = await SendAsync(context, upstream, rest, request.Body, account);
                     }
                     catch (HttpRequestException e)
                     {
@@ -120,7 +118,7 @@ public sealed class RelayForwarder(
                     }
                     using (response)
                     {
-                        await CopyAsync(context, response, model, apiKeyId, account.Id, [.. new[] { keySlot, scheduled.Slot }.OfType<RelaySlots.Slot>()]);
+                        await CopyAsync(context, response, request.Model, apiKeyId, account.Id, [.. new[] { keySlot, scheduled.Slot }.OfType<RelaySlots.Slot>()]);
                     }
                     return null;
                 }
@@ -129,7 +127,7 @@ public sealed class RelayForwarder(
             {
                 return Refuse(StatusCodes.Status502BadGateway, "upstream_unreachable", "The upstream could not be reached.");
             }
-            await CopyAsync(context, refused, model, apiKeyId, Guid.Empty, [.. new[] { keySlot }.OfType<RelaySlots.Slot>()]);
+            await CopyAsync(context, refused, request.Model, apiKeyId, Guid.Empty, [.. new[] { keySlot }.OfType<RelaySlots.Slot>()]);
             return null;
         }
         finally
@@ -240,45 +238,6 @@ public sealed class RelayForwarder(
                     logger.LogError(e, "Usage of a relayed request on account {AccountId} was not recorded", accountId);
                 }
             }
-        }
-    }
-
-    /// <summary>The request body, or null when it is over the limit.</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int limit)
-    {
-        if (request.ContentLength > limit)
-        {
-            return null;
-        }
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, request.HttpContext.RequestAborted)) > 0)
-        {
-            if (buffer.Length + read > limit) return null;
-            buffer.Write(chunk, 0, read);
-        }
-        return buffer.ToArray();
-    }
-
-    /// <summary>The requested model and the conversation's sticky hash, when the body is a JSON object.</summary>
-    private static (string? Model, string? SessionHash) Inspect(HttpRequest request, byte[] body)
-    {
-        if (body.Length == 0 || request.ContentType?.Contains("json", StringComparison.OrdinalIgnoreCase) != true)
-        {
-            return (null, null);
-        }
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            var root = document.RootElement;
-            var model = root.ValueKind == JsonValueKind.Object && root.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
-            return (model, SessionHash.From(root));
-        }
-        catch (JsonException)
-        {
-            // Not ours to judge: the upstream answers malformed bodies in its own words.
-            return (null, null);
         }
     }
 
