@@ -44,7 +44,9 @@ public sealed class RelayTests(PoolPlatform platform)
         // One request of 100 input, 50 output, 20 cache-create and 10 cache-read tokens of claude-sonnet-4
         // ($3, $15, $3.75, $0.30 per million): 0.0003 + 0.00075 + 0.000075 + 0.000003.
         const decimal cost = 0.001128m;
-        Assert.Equal(4, await PoolApi.ScalarAsync(_stack.Database, "SELECT count(*) FROM relay_usage WHERE api_key_id = $1", key));
+        // Usage is written just after the client has its answer.
+        Assert.True(await Eventually.TrueAsync(async () =>
+            await PoolApi.ScalarAsync(_stack.Database, "SELECT count(*) FROM relay_usage WHERE api_key_id = $1", key) == 4, TimeSpan.FromSeconds(10)));
         foreach (var period in new[] { "hour", "day", "month" })
         {
             var usage = await _stack.UsageAsync($"by=key&period={period}&apiKeyId={key}");
@@ -61,7 +63,7 @@ public sealed class RelayTests(PoolPlatform platform)
         Assert.Equal("claude-sonnet-4-20250514", Assert.Single(byModel.GetProperty("items").EnumerateArray()).GetProperty("group").GetString());
         var byAccount = await _stack.UsageAsync($"by=account&accountId={account.Id}");
         Assert.Equal(account.Id.ToString(), Assert.Single(byAccount.GetProperty("items").EnumerateArray()).GetProperty("group").GetString());
-        Assert.Equal(0, await _stack.SlotsAsync(key));
+        Assert.True(await Eventually.TrueAsync(async () => await _stack.SlotsAsync(key) == 0, TimeSpan.FromSeconds(10)), "the slot was not released");
 
         // The key's owner sees it among their own usage; another user does not.
         using var owner = _stack.ApiKey(RelayWorld.NewKey(), user);
@@ -196,10 +198,10 @@ public sealed class RelayTests(PoolPlatform platform)
         {
             Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         }
-        Assert.Equal(0, await _stack.SlotsAsync(key));
+        Assert.True(await Eventually.TrueAsync(async () => await _stack.SlotsAsync(key) == 0, TimeSpan.FromSeconds(10)), "the slot was not released");
         using var next = await onB.SendAsync(RelayWorld.Message(key + "c"));
         Assert.Equal(HttpStatusCode.OK, next.StatusCode);
-        Assert.Equal(0, await _stack.SlotsAsync(key));
+        Assert.True(await Eventually.TrueAsync(async () => await _stack.SlotsAsync(key) == 0, TimeSpan.FromSeconds(10)), "the slot was not released");
     }
 
     [Fact]
@@ -223,7 +225,7 @@ public sealed class RelayTests(PoolPlatform platform)
         var answers = await Task.WhenAll(requests);
         Assert.Equal(3, answers.Count(r => r.StatusCode == HttpStatusCode.OK));
         foreach (var answer in answers) answer.Dispose();
-        Assert.Equal(0, await _stack.SlotsAsync(key));
+        Assert.True(await Eventually.TrueAsync(async () => await _stack.SlotsAsync(key) == 0, TimeSpan.FromSeconds(10)), "the slot was not released");
     }
 
     [Fact]
@@ -284,6 +286,8 @@ public sealed class RelayTests(PoolPlatform platform)
         {
             Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         }
+        Assert.True(await Eventually.TrueAsync(async () =>
+            await PoolApi.ScalarAsync(_stack.Database, "SELECT count(*) FROM relay_usage WHERE api_key_id = $1", key) == 4, TimeSpan.FromSeconds(10)));
         using var refused = await client.SendAsync(RelayWorld.Message(key + "2"));
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
         var problem = await refused.JsonAsync();
@@ -356,7 +360,12 @@ public sealed class RelayTests(PoolPlatform platform)
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
         using var admin = _stack.Admin();
-        var realtime = await admin.GetFromJsonAsync<JsonElement>($"/api/pool/relay/realtime?minutes=5&apiKeyId={key}");
+        var realtime = default(JsonElement);
+        Assert.True(await Eventually.TrueAsync(async () =>
+        {
+            realtime = await admin.GetFromJsonAsync<JsonElement>($"/api/pool/relay/realtime?minutes=5&apiKeyId={key}");
+            return realtime.GetProperty("requests").GetInt64() == 3;
+        }, TimeSpan.FromSeconds(10)));
         Assert.Equal(3, realtime.GetProperty("requests").GetInt64());
         Assert.Equal(3 * 180, realtime.GetProperty("tokens").GetInt64());
         Assert.Equal(0.6, realtime.GetProperty("rpm").GetDouble(), 3);

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Pool.Api.Data;
 using Pool.Api.Mothers;
 
@@ -12,7 +13,7 @@ public sealed record ScheduledAccount(Mother Account, RelaySlots.Slot? Slot);
 /// Chooses the upstream account (a mother) for a relayed request: the conversation's sticky account while it is
 /// schedulable, else the first of the schedulable accounts in the configured strategy's order that has a free slot.
 /// </summary>
-public sealed class AccountScheduler(PoolDbContext db, RelaySlots slots, TimeProvider time, IOptions<RelayOptions> options, ILogger<AccountScheduler> logger)
+public sealed class AccountScheduler(PoolDbContext db, NpgsqlDataSource dataSource, RelaySlots slots, TimeProvider time, IOptions<RelayOptions> options, ILogger<AccountScheduler> logger)
 {
     public const string RoundRobinSequence = "relay_round_robin";
 
@@ -92,17 +93,26 @@ public sealed class AccountScheduler(PoolDbContext db, RelaySlots slots, TimePro
     private Task DropConversationsAsync(Guid accountId) =>
         db.StickySessions.Where(s => s.MotherId == accountId).ExecuteDeleteAsync();
 
+    /// <summary>
+    /// Stamps the account's last use and keeps the conversation on it, in one round trip. Both are scheduling hints,
+    /// so they commit without waiting for the disk: every request of an account touches its row.
+    /// </summary>
     private async Task MarkUsedAsync(Guid accountId, string? sessionHash, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await db.Mothers.Where(m => m.Id == accountId).ExecuteUpdateAsync(s => s.SetProperty(m => m.LastUsedAt, now), cancellationToken);
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(new(RelaySlots.AsyncCommit));
+        batch.BatchCommands.Add(new("UPDATE mothers SET last_used_at = $2 WHERE id = $1") { Parameters = { new() { Value = accountId }, new() { Value = now } } });
         if (sessionHash is not null)
         {
-            var expiresAt = now.AddSeconds(options.Value.StickySessionSeconds);
-            await db.Database.ExecuteSqlInterpolatedAsync($"""
-                INSERT INTO relay_sticky_sessions (session_hash, mother_id, expires_at) VALUES ({sessionHash}, {accountId}, {expiresAt})
+            batch.BatchCommands.Add(new("""
+                INSERT INTO relay_sticky_sessions (session_hash, mother_id, expires_at) VALUES ($1, $2, $3)
                 ON CONFLICT (session_hash) DO UPDATE SET mother_id = excluded.mother_id, expires_at = excluded.expires_at
-                """, cancellationToken);
+                """)
+            {
+                Parameters = { new() { Value = sessionHash }, new() { Value = accountId }, new() { Value = now.AddSeconds(options.Value.StickySessionSeconds) } },
+            });
         }
+        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>The admin's runtime choice when there is one, else the configured strategy.</summary>

@@ -217,6 +217,8 @@ public sealed class RelayForwarder(
                 }
             }
             metrics.RelayRequest($"{(int)response.StatusCode / 100}xx");
+            // The client has everything: end its response now rather than after the bookkeeping below.
+            await outgoing.CompleteAsync();
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or HttpRequestException)
         {

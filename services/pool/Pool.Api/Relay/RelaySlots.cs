@@ -7,7 +7,9 @@ namespace Pool.Api.Relay;
 /// Requests in flight per API key and per account, counted in pooldb so every instance sees the same numbers, with
 /// or without Redis. Taking a slot counts the scope's live slots and inserts one under a transaction-scoped advisory
 /// lock on the scope, so two instances cannot both take the last one. A slot is released once, when the response
-/// ends; one whose holder died stops counting when its lease runs out.
+/// ends; one whose holder died stops counting when its lease runs out. Slots are bookkeeping, not records: their
+/// writes commit without waiting for the WAL flush (a database crash can only resurrect a slot until its lease ends),
+/// so requests of one key do not queue behind each other's disk syncs.
 /// </summary>
 public sealed class RelaySlots(NpgsqlDataSource database, TimeProvider time, IOptions<RelayOptions> options)
 {
@@ -21,6 +23,7 @@ public sealed class RelaySlots(NpgsqlDataSource database, TimeProvider time, IOp
         var now = time.GetUtcNow();
         var id = Guid.CreateVersion7();
         await using var batch = database.CreateBatch();
+        batch.BatchCommands.Add(new(AsyncCommit));
         batch.BatchCommands.Add(new("SELECT pg_advisory_xact_lock(hashtextextended($1, 7))") { Parameters = { new() { Value = scope } } });
         // One implicit transaction: the lock holds until the insert is done.
         batch.BatchCommands.Add(new("""
@@ -32,6 +35,7 @@ public sealed class RelaySlots(NpgsqlDataSource database, TimeProvider time, IOp
             Parameters = { new() { Value = scope }, new() { Value = now }, new() { Value = id }, new() { Value = now + Lease }, new() { Value = limit } },
         });
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        await reader.NextResultAsync(cancellationToken);
         await reader.NextResultAsync(cancellationToken);
         await reader.ReadAsync(cancellationToken);
         var inFlight = reader.GetInt32(0);
@@ -60,10 +64,14 @@ public sealed class RelaySlots(NpgsqlDataSource database, TimeProvider time, IOp
 
     private async Task ReleaseAsync(Guid id)
     {
-        await using var command = database.CreateCommand("DELETE FROM relay_slots WHERE id = $1");
-        command.Parameters.Add(new() { Value = id });
-        await command.ExecuteNonQueryAsync(CancellationToken.None);
+        await using var batch = database.CreateBatch();
+        batch.BatchCommands.Add(new(AsyncCommit));
+        batch.BatchCommands.Add(new("DELETE FROM relay_slots WHERE id = $1") { Parameters = { new() { Value = id } } });
+        await batch.ExecuteNonQueryAsync(CancellationToken.None);
     }
+
+    /// <summary>First command of a batch (one implicit transaction) whose commit need not wait for the disk.</summary>
+    public const string AsyncCommit = "SELECT set_config('synchronous_commit', 'off', true)";
 
     /// <summary>A taken slot; disposing releases it, exactly once however often it is called.</summary>
     public sealed class Slot(RelaySlots slots, Guid id) : IAsyncDisposable
