@@ -12,5 +12,7 @@ public sealed class MotherTokens(IDataProtectionProvider provider)
 
     public string Protect(string accessToken) => _protector.Protect(accessToken);
 
-    public string Unprotect(Mother mother) => _protector.Unprotect(mother.AccessTokenProtected);
+    public string Unprotect(Mother mother) => Unprotect(mother.AccessTokenProtected);
+
+    public string Unprotect(string accessTokenProtected) => _protector.Unprotect(accessTokenProtected);
 }

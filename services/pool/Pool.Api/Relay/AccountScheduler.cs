@@ -6,8 +6,11 @@ using Pool.Api.Mothers;
 
 namespace Pool.Api.Relay;
 
+/// <summary>What scheduling needs of a mother; its token stays protected until the request is sent.</summary>
+public sealed record RelayAccount(Guid Id, int Priority, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, string AccessTokenProtected);
+
 /// <summary>An account chosen for one request, with its concurrency slot when accounts are limited.</summary>
-public sealed record ScheduledAccount(Mother Account, RelaySlots.Slot? Slot);
+public sealed record ScheduledAccount(RelayAccount Account, RelaySlots.Slot? Slot);
 
 /// <summary>
 /// Chooses the upstream account (a mother) for a relayed request: the conversation's sticky account while it is
@@ -29,31 +32,27 @@ public sealed class AccountScheduler(PoolDbContext db, NpgsqlDataSource dataSour
     public async Task<(Outcome Outcome, ScheduledAccount? Scheduled)> PickAsync(string? sessionHash, IReadOnlySet<Guid> tried, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var candidates = await db.Mothers.AsNoTracking()
-            .Where(m => m.Status == MotherStatus.Active && m.Schedulable && m.TokenExpiresAt > now
-                && (m.RateLimitedUntil == null || m.RateLimitedUntil <= now))
-            .ToListAsync(cancellationToken);
+        var (candidates, strategy, stickyAccount) = await ReadScheduleAsync(sessionHash, now, cancellationToken);
         candidates.RemoveAll(m => tried.Contains(m.Id));
         if (candidates.Count == 0)
         {
             return (Outcome.NoAccount, null);
         }
 
-        var ordered = await OrderAsync(candidates, now, cancellationToken);
-        if (sessionHash is not null
-            && await db.StickySessions.AsNoTracking().FirstOrDefaultAsync(s => s.SessionHash == sessionHash && s.ExpiresAt > now, cancellationToken) is { } sticky)
+        var ordered = await OrderAsync(candidates, strategy ?? options.Value.Strategy, now, cancellationToken);
+        if (stickyAccount is { } stuck)
         {
-            var index = ordered.FindIndex(m => m.Id == sticky.MotherId);
+            var index = ordered.FindIndex(m => m.Id == stuck);
             if (index >= 0)
             {
                 var account = ordered[index];
                 ordered.RemoveAt(index);
                 ordered.Insert(0, account);
             }
-            else if (!tried.Contains(sticky.MotherId))
+            else if (!tried.Contains(stuck))
             {
                 // The account turned unavailable since: the conversation moves on.
-                await db.StickySessions.Where(s => s.SessionHash == sessionHash && s.MotherId == sticky.MotherId).ExecuteDeleteAsync(cancellationToken);
+                await db.StickySessions.Where(s => s.SessionHash == sessionHash && s.MotherId == stuck).ExecuteDeleteAsync(cancellationToken);
             }
         }
 
@@ -115,16 +114,42 @@ public sealed class AccountScheduler(PoolDbContext db, NpgsqlDataSource dataSour
         await batch.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>The admin's runtime choice when there is one, else the configured strategy.</summary>
-    public static async Task<string> StrategyAsync(PoolDbContext db, RelayOptions options, CancellationToken cancellationToken) =>
-        await db.RelaySettings.AsNoTracking().Where(s => s.Id == RelaySetting.Current).Select(s => s.Strategy).FirstOrDefaultAsync(cancellationToken)
-            ?? options.Strategy;
+    /// <summary>
+    /// In one round trip: the schedulable accounts, the admin's runtime strategy (null: the configured one) and the
+    /// conversation's sticky account.
+    /// </summary>
+    private async Task<(List<RelayAccount> Candidates, string? Strategy, Guid? Sticky)> ReadScheduleAsync(
+        string? sessionHash, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(new("""
+            SELECT id, priority, created_at, last_used_at, access_token_protected FROM mothers
+            WHERE status = 'active' AND schedulable AND token_expires_at > $1 AND (rate_limited_until IS NULL OR rate_limited_until <= $1)
+            """) { Parameters = { new() { Value = now } } });
+        batch.BatchCommands.Add(new("SELECT strategy FROM relay_settings WHERE id = $1") { Parameters = { new() { Value = RelaySetting.Current } } });
+        batch.BatchCommands.Add(new("SELECT mother_id FROM relay_sticky_sessions WHERE session_hash = $1 AND expires_at > $2")
+        {
+            Parameters = { new() { Value = (object?)sessionHash ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text }, new() { Value = now } },
+        });
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        var candidates = new List<RelayAccount>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            candidates.Add(new RelayAccount(reader.GetGuid(0), reader.GetInt32(1), reader.GetFieldValue<DateTimeOffset>(2),
+                reader.IsDBNull(3) ? null : reader.GetFieldValue<DateTimeOffset>(3), reader.GetString(4)));
+        }
+        await reader.NextResultAsync(cancellationToken);
+        var strategy = await reader.ReadAsync(cancellationToken) ? reader.GetString(0) : null;
+        await reader.NextResultAsync(cancellationToken);
+        Guid? sticky = await reader.ReadAsync(cancellationToken) ? reader.GetGuid(0) : null;
+        return (candidates, strategy, sticky);
+    }
 
     /// <summary>The candidates in the order the strategy prefers them.</summary>
-    private async Task<List<Mother>> OrderAsync(List<Mother> candidates, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<List<RelayAccount>> OrderAsync(List<RelayAccount> candidates, string strategy, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var byPriority = candidates.OrderByDescending(m => m.Priority).ThenBy(m => m.CreatedAt).ThenBy(m => m.Id).ToList();
-        switch (await StrategyAsync(db, options.Value, cancellationToken))
+        switch (strategy)
         {
             case SchedulingStrategies.Sequential:
                 return byPriority;

@@ -137,7 +137,7 @@ public sealed class RelayForwarder(
     }
 
     /// <summary>Whether the upstream refused this account (rather than the request), so another account should be tried.</summary>
-    private async Task<bool> RefusedAccountAsync(HttpResponseMessage response, Mother account)
+    private async Task<bool> RefusedAccountAsync(HttpResponseMessage response, RelayAccount account)
     {
         switch (response.StatusCode)
         {
@@ -161,7 +161,7 @@ public sealed class RelayForwarder(
         _ => TimeSpan.FromSeconds(options.Value.RateLimitedSeconds),
     };
 
-    private async Task<HttpResponseMessage> SendAsync(HttpContext context, Uri upstream, string rest, byte[] body, Mother account)
+    private async Task<HttpResponseMessage> SendAsync(HttpContext context, Uri upstream, string rest, byte[] body, RelayAccount account)
     {
         var request = context.Request;
         var target = new Uri(upstream, upstream.AbsolutePath.TrimEnd('/') + "/v1/" + rest + request.QueryString);
@@ -181,7 +181,7 @@ public sealed class RelayForwarder(
                 message.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
             }
         }
-        message.Headers.Authorization = new("Bearer", tokens.Unprotect(account));
+        message.Headers.Authorization = new("Bearer", tokens.Unprotect(account.AccessTokenProtected));
         return await clients.CreateClient(ClientName).SendAsync(message, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
     }
 
