@@ -111,7 +111,7 @@ echo "relay/direct requests/s: $ratio"
 echo "usage recorded: $recorded requests for wrk's $completed completed (+ at most $WRK_CONNECTIONS in flight): $verdict"
 if [ $record = 1 ]; then
   { echo; echo "### Relay ($(date -u +%Y-%m-%d), wrk -t1 -c$WRK_CONNECTIONS -d${WRK_DURATION:-10s})"; echo
-    echo 'Command: `bench/relay/run.sh --record` (nginx answering a fixed Messages reply as the upstream; through the gateway and pool with an API key holding a concurrency limit)'
+    echo "Command: \`bench/relay/run.sh --connections $WRK_CONNECTIONS --record\` (nginx answering a fixed Messages reply as the upstream; through the gateway and pool with an API key holding a concurrency limit)"
     echo; echo "$table"; echo
     echo "Relay/direct requests/s: $ratio. Usage recorded: $recorded requests for wrk's $completed completed: $verdict."; } >> "$root/bench/RESULTS.md"
 fi
