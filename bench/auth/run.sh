@@ -20,10 +20,7 @@ source "$root/scripts/prerequisites.sh"; ensure_platform_prerequisites
 dotnet build "$root/aspire.sln" -c Release -v quiet -nologo -clp:ErrorsOnly
 
 data=$(mktemp -u /tmp/auth-bench-XXXXXX)
-args=(--data-dir "$data")
-for name in gateway identity users pool promo postgres cache messaging; do
-  port=$(free_port); args+=("--Ports:$name=$port"); [ $name = gateway ] && gateway=$port
-done
+apphost_ports "$data"
 trap 'kill -TERM $apphost_pid 2>/dev/null; wait $apphost_pid 2>/dev/null; rm -rf "$data" "$data.log"' EXIT
 # The benchmark is one client address and one credential: lift the per-IP and per-credential limits for it.
 RateLimits__PerIpPerSecond=10000000 RateLimits__PerIpBurst=10000000 \

@@ -51,11 +51,7 @@ ASPNETCORE_URLS=http://127.0.0.1:$bare \
 pids+=($!)
 bare_pid=$!
 
-cat >"$work/nginx.conf" <<CONF
-worker_processes 1;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log;
-events { worker_connections 1024; }
+{ nginx_head "$work"; cat <<CONF; } >"$work/nginx.conf"
 http {
   access_log off;
   upstream backend { server 127.0.0.1:$backend; keepalive 64; }

@@ -47,3 +47,18 @@ wrk_cpu_run() {
     split(l, f, " "); secs = d + 0; n = f[2] * secs
     printf "%s %.1f %.1f\n", l, p * 1e6 / hz / n, b * 1e6 / hz / n }'
 }
+
+# apphost_ports DATA_DIR -> sets the array `args` (data directory and a free port per resource) and $gateway.
+apphost_ports() {
+  args=(--data-dir "$1")
+  local name port
+  for name in gateway identity users pool promo postgres cache messaging; do
+    port=$(free_port); args+=("--Ports:$name=$port"); [ $name = gateway ] && gateway=$port
+  done
+  return 0
+}
+
+# nginx_head WORK -> the start of a one-worker nginx.conf keeping its pid and error log in WORK; add the http block.
+nginx_head() {
+  printf 'worker_processes 1;\npid %s/nginx.pid;\nerror_log %s/nginx-error.log;\nevents { worker_connections 1024; }\n' "$1" "$1"
+}

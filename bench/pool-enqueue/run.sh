@@ -21,10 +21,7 @@ source "$root/scripts/prerequisites.sh"; ensure_platform_prerequisites
 dotnet build "$root/aspire.sln" -c Release -v quiet -nologo -clp:ErrorsOnly
 
 data=$(mktemp -u /tmp/pool-enqueue-XXXXXX)
-args=(--data-dir "$data" "${extra[@]}")
-for name in gateway identity users pool promo postgres cache messaging; do
-  port=$(free_port); args+=("--Ports:$name=$port"); [ $name = gateway ] && gateway=$port
-done
+apphost_ports "$data"; args+=("${extra[@]}")
 trap 'kill -TERM $apphost_pid 2>/dev/null; wait $apphost_pid 2>/dev/null; rm -rf "$data" "$data.log"' EXIT
 RateLimits__PerIpPerSecond=10000000 RateLimits__PerIpBurst=10000000 \
 RateLimits__PerCredentialPerSecond=10000000 RateLimits__PerCredentialBurst=10000000 \
@@ -49,7 +46,7 @@ import sys, json, threading, urllib.request
 url, token, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 results, errors, start = [], [], threading.Barrier(n)
 def hit():
-    request = urllib.request.Request(url, method="POST", data=b"", headers={"Authorization": "Bearer " + token, "X-Domain": "pool"})
+    request = urllib.request.Request(url, method="POST", data=b"{}", headers={"Authorization": "Bearer " + token, "X-Domain": "pool", "Content-Type": "application/json"})
     start.wait()
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
@@ -60,6 +57,7 @@ threads = [threading.Thread(target=hit) for _ in range(n)]
 [t.start() for t in threads]; [t.join() for t in threads]
 created = sum(r["enqueued"] for _, r in results); reused = sum(r["reused"] for _, r in results)
 jobs = {tuple(sorted(r["jobIds"])) for _, r in results}
+errors and print("first error:", errors[0], file=sys.stderr)
 print(f"requests={n} answered_202={sum(1 for s, _ in results if s == 202)} errors={len(errors)} created={created} reused={reused} distinct_job_sets={len(jobs)}")
 PY
 )

@@ -24,11 +24,7 @@ dotnet build "$root/aspire.sln" -c Release -v quiet -nologo -clp:ErrorsOnly
 # The AppHost creates the data directory itself, with folders its servers' users can reach.
 work=$(mktemp -d); data=$(mktemp -u /tmp/relay-bench-XXXXXX)
 upstream=$(free_port)
-cat >"$work/nginx.conf" <<CONF
-worker_processes 1;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log;
-events { worker_connections 1024; }
+{ nginx_head "$work"; cat <<CONF; } >"$work/nginx.conf"
 http {
   access_log off;
   server {
@@ -43,10 +39,7 @@ CONF
 nginx -c "$work/nginx.conf" -g 'daemon off;' &
 nginx_pid=$!
 
-args=(--data-dir "$data")
-for name in gateway identity users pool promo postgres cache messaging; do
-  port=$(free_port); args+=("--Ports:$name=$port"); [ $name = gateway ] && gateway=$port
-done
+apphost_ports "$data"
 trap 'kill -TERM $apphost_pid $nginx_pid 2>/dev/null; wait 2>/dev/null; rm -rf "$work" "$data"' EXIT
 RateLimits__PerIpPerSecond=10000000 RateLimits__PerIpBurst=10000000 \
 RateLimits__PerCredentialPerSecond=10000000 RateLimits__PerCredentialBurst=10000000 \
