@@ -167,6 +167,19 @@ public sealed class RelayStrategyTests(PoolPlatform platform)
     }
 
     [Fact]
+    public async Task An_unreachable_upstream_is_tried_on_each_account_and_answered_502()
+    {
+        await _stack.FreshAccountsAsync(0, 0);
+        await using var instance = await _stack.StartInstanceAsync(new() { ["Relay:UpstreamBaseUrl"] = $"http://127.0.0.1:{PoolPlatform.FreePort()}" });
+        using var client = _stack.ApiKey(RelayWorld.NewKey(), Guid.NewGuid(), on: instance);
+        using var response = await client.PostAsJsonAsync("/relay/v1/messages", RelayWorld.Message("x"));
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal("upstream_unreachable", await response.ProblemCodeAsync());
+        // Unreachable is the upstream's state, not the accounts': both stay schedulable.
+        Assert.Equal(2, await PoolApi.ScalarAsync(_stack.Database, "SELECT count(*) FROM mothers WHERE schedulable AND status = 'active' AND rate_limited_until IS NULL"));
+    }
+
+    [Fact]
     public async Task Without_an_upstream_the_relay_says_it_is_not_configured()
     {
         await using var instance = await _stack.StartInstanceAsync(new() { ["Relay:UpstreamBaseUrl"] = null });

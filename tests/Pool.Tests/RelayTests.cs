@@ -32,13 +32,16 @@ public sealed class RelayTests(PoolPlatform platform)
         using var response = await client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("req_standin", response.Headers.GetValues("request-id").Single());
+        Assert.False(response.Headers.Contains("Set-Cookie"), "the upstream's cookie reached the client");
         var answer = await response.JsonAsync();
         Assert.Equal("hello", answer.GetProperty("content")[0].GetProperty("text").GetString());
         var call = Assert.Single(Llm.Calls, c => c.Body.Contains(marker));
         Assert.Equal("/v1/messages?beta=true", call.PathAndQuery);
         Assert.Equal(account.Token, call.Token);
         Assert.Equal("2023-06-01", call.Headers["anthropic-version"]);
-        Assert.False(call.Headers.ContainsKey("cookie"));
+        // Neither the client's cookie nor one the upstream set on an earlier answer travels upstream.
+        Assert.False(call.Headers.ContainsKey("cookie"), "a cookie reached the upstream");
         Assert.False(call.Headers.ContainsKey("x-domain"));
 
         // One request of 100 input, 50 output, 20 cache-create and 10 cache-read tokens of claude-sonnet-4

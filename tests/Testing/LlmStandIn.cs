@@ -100,6 +100,9 @@ public sealed class LlmStandIn : IAsyncDisposable
         var gate = _gates.TryGetValue(holder, out var g) ? g : null;
         if (_pens.TryGetValue(holder, out var pen)) await pen.WaitAsync(context.RequestAborted);
         var (input, output, cacheCreate, cacheRead) = Usage;
+        // What a real upstream sends along: a request id the client may quote, and a cookie the relay must not pass on.
+        response.Headers["request-id"] = "req_standin";
+        response.Headers.SetCookie = "upstream-session=secret; Path=/";
         if (!stream)
         {
             if (gate is not null) await gate.PassAsync(context.RequestAborted);
