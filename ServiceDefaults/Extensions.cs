@@ -18,6 +18,13 @@ public static class Extensions
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
+            // A service's clients call on behalf of many users and accounts over pooled handlers: a cookie one answer
+            // set must never ride along on someone else's request, so no client keeps a cookie jar.
+            http.ConfigurePrimaryHttpMessageHandler((handler, _) =>
+            {
+                if (handler is SocketsHttpHandler sockets) sockets.UseCookies = false;
+                else if (handler is HttpClientHandler client) client.UseCookies = false;
+            });
             http.AddStandardResilienceHandler();
             http.AddServiceDiscovery();
         });

@@ -51,10 +51,14 @@ internal static class Extensions
         builder.Services.AddHostedService<RelayJanitor>();
         // Responses stream for minutes and failover is the forwarder's own (another account), so no timeout or retry here.
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked experimental; it is the documented opt-out.
-        // No cookie jar (one upstream's cookie must never ride along on another key's request) and no redirects
-        // followed on the client's behalf: the answer goes back as the upstream gave it.
+        // No redirects followed on the client's behalf: the answer goes back as the upstream gave it. (No client
+        // keeps cookies: ServiceDefaults turns the jar off for all.)
         builder.Services.AddHttpClient(RelayForwarder.ClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false })
+            .ConfigurePrimaryHttpMessageHandler((handler, _) =>
+            {
+                if (handler is SocketsHttpHandler sockets) sockets.AllowAutoRedirect = false;
+                else if (handler is HttpClientHandler client) client.AllowAutoRedirect = false;
+            })
             .RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
     }
@@ -72,10 +76,8 @@ internal static class Extensions
             case "http":
                 var baseUrl = upstream.BaseUrl ?? throw new InvalidOperationException(
                     "Upstream:BaseUrl is required when Upstream:Mode is http (set Upstream:Mode=simulator for development).");
-                // No cookie jar: calls for different mothers share the handler, and one mother's cookie is not another's.
                 builder.Services.AddHttpClient<IUpstreamTeamClient, HttpUpstreamTeamClient>(http =>
-                        http.BaseAddress = new Uri(baseUrl.ToString().TrimEnd('/') + "/"))
-                    .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseCookies = false });
+                    http.BaseAddress = new Uri(baseUrl.ToString().TrimEnd('/') + "/"));
                 // The standard handler's retry delay (2 s, doubling) suits the real API; tests shorten it. The upstream
                 // client is pool's only outgoing HTTP client, so this applies to every standard handler here.
                 if (section.GetValue<int?>("RetryDelayMilliseconds") is { } delay)
