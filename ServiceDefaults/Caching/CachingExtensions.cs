@@ -76,6 +76,9 @@ public static class CachingExtensions
         config.AsyncTimeout = (int)options.OperationTimeout.TotalMilliseconds;
         // Fail calls at once while disconnected instead of queueing them until a timeout.
         config.BacklogPolicy = BacklogPolicy.FailFast;
+        // Reconnect attempts at most 2 s apart (the default backs off to 10 s), so a Redis that returns is used
+        // again within seconds however long it was gone.
+        config.ReconnectRetryPolicy = new ExponentialRetry(250, 2000);
         try
         {
             return ConnectionMultiplexer.Connect(config);
