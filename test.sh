@@ -25,9 +25,15 @@ count() { cat "$results"/*.trx 2>/dev/null | grep -o "<Counters [^>]*" | grep -o
 passed=$(count passed)
 failed=$(( $(count failed) + $(ls "$results"/*.crashed 2>/dev/null | wc -l) ))
 [ "$failed" -gt 0 ] && status=1
-# Name every failed test once more at the end, where a truncated log still shows it.
+# Name every failed test once more at the end, with the start of its message, where a truncated log still shows it.
 for trx in "$results"/*.trx; do
-  [ -f "$trx" ] && grep -o '<UnitTestResult [^>]*outcome="Failed"' "$trx" | grep -o 'testName="[^"]*"' | sed 's/^/FAILED: /'
+  [ -f "$trx" ] && awk '
+    /<UnitTestResult / { failed = /outcome="Failed"/; if (failed) { match($0, /testName="[^"]*"/); print "FAILED: " substr($0, RSTART, RLENGTH) } }
+    failed && /<Message>/ { inside = 1; lines = 0 }
+    inside { line = $0; sub(/.*<Message>/, "", line); if (sub(/<\/Message>.*/, "", line)) inside = 0
+             gsub(/&lt;/, "<", line); gsub(/&gt;/, ">", line); gsub(/&quot;/, "\"", line); gsub(/&amp;/, "\\&", line)
+             if (lines++ < 12) print "  " line }
+  ' "$trx"
 done
 rm -rf "$results"
 echo "$passed passed, $failed failed"
