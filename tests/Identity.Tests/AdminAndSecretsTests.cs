@@ -109,7 +109,10 @@ public abstract class AdminAndSecretsTests(Stack stack)
         var email = IdentityApi.NewEmail();
         (await client.SendCodeAsync(email)).Dispose();
         var code = await client.LatestCodeAsync(email);
-        (await client.PostAsJsonAsync("/api/identity/sessions", new { channel = "email", target = email, code })).Dispose();
+        using (var session = await client.CreateSessionAsync(email, code))
+        {
+            Assert.Equal(HttpStatusCode.OK, session.StatusCode);
+        }
         var sid = cookies.GetCookies(stack.GatewayA)["sid"]!.Value;
 
         var dump = await DumpDatabaseAsync(except: "dev_outbox");

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Npgsql;
 using Platform.ServiceDefaults.Auth;
 
 namespace Identity.Tests;
@@ -73,12 +74,14 @@ public abstract class CredentialTests(Stack stack)
         (await client.SendCodeAsync(email)).Dispose();
         var code = await client.LatestCodeAsync(email);
 
-        using var created = await client.PostAsJsonAsync("/api/identity/sessions", new { channel = "email", target = email, code });
+        using var created = await client.CreateSessionAsync(email, code);
         Assert.Equal(HttpStatusCode.OK, created.StatusCode);
         var setCookie = Assert.Single(created.Headers.GetValues("Set-Cookie"));
         Assert.StartsWith("sid=", setCookie);
         Assert.Contains("httponly", setCookie, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("samesite=lax", setCookie, StringComparison.OrdinalIgnoreCase);
+        // The stacks run in Development, where the Secure flag is off by default (ConfiguredIdentityTests: elsewhere).
+        Assert.DoesNotContain("secure", setCookie, StringComparison.OrdinalIgnoreCase);
         var csrf = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("csrfToken").GetString()!;
 
         using (var me = await client.GetAsync("/api/identity/me")) Assert.Equal(HttpStatusCode.OK, me.StatusCode);
@@ -108,7 +111,7 @@ public abstract class CredentialTests(Stack stack)
         using var client = stack.Client(cookies: cookies);
         var email = IdentityApi.NewEmail();
         (await client.SendCodeAsync(email)).Dispose();
-        using var created = await client.PostAsJsonAsync("/api/identity/sessions", new { channel = "email", target = email, code = await client.LatestCodeAsync(email) });
+        using var created = await client.CreateSessionAsync(email, await client.LatestCodeAsync(email));
         var csrf = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("csrfToken").GetString()!;
         var sid = cookies.GetCookies(stack.GatewayA)["sid"]!.Value;
 
@@ -124,19 +127,31 @@ public abstract class CredentialTests(Stack stack)
     }
 
     [Fact]
-    public async Task Sessions_are_only_created_from_allowed_origins()
+    public async Task Sessions_are_only_created_from_allowed_origins_and_never_without_an_origin()
     {
-        using var client = stack.Client();
+        var cookies = new CookieContainer();
+        using var client = stack.Client(cookies: cookies);
         var email = IdentityApi.NewEmail();
         (await client.SendCodeAsync(email)).Dispose();
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/identity/sessions")
+        var code = await client.LatestCodeAsync(email);
+
+        using (var foreign = await client.CreateSessionAsync(email, code, origin: "https://evil.example"))
         {
-            Content = JsonContent.Create(new { channel = "email", target = email, code = await client.LatestCodeAsync(email) }),
-        };
-        request.Headers.Add("Origin", "https://evil.example");
-        using var refused = await client.SendAsync(request);
-        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
-        Assert.Equal("origin_not_allowed", await refused.ProblemCodeAsync());
+            Assert.Equal(HttpStatusCode.Forbidden, foreign.StatusCode);
+            Assert.Equal("origin_not_allowed", await foreign.ProblemCodeAsync());
+        }
+        // A login CSRF form or a script outside a browser sends none: refused too.
+        using (var missing = await client.CreateSessionAsync(email, code, origin: null))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, missing.StatusCode);
+            Assert.Equal("origin_required", await missing.ProblemCodeAsync());
+        }
+        Assert.Empty(cookies.GetCookies(stack.GatewayA));
+
+        // The refusals came before the code was checked, so it still works from the allowed origin.
+        using var allowed = await client.CreateSessionAsync(email, code);
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        Assert.NotNull(cookies.GetCookies(stack.GatewayA)["sid"]);
     }
 
     [Fact]
@@ -307,24 +322,50 @@ public abstract class CredentialTests(Stack stack)
     }
 
     [Fact]
-    public async Task A_user_disabled_by_users_is_refused_on_every_gateway_until_enabled_again()
+    public async Task A_user_disabled_by_users_loses_every_credential_on_every_gateway_and_enabling_brings_none_back()
     {
         var from = LoopbackClient.NextAddress();
-        using var a = stack.Client(from);
+        var cookies = new CookieContainer();
+        using var a = stack.Client(from, cookies: cookies);
         using var b = stack.Client(from, gatewayB: true);
         var email = IdentityApi.NewEmail();
         var signedIn = await a.SignInNewAsync(email);
-        using (var viaB = await b.GetWithTokenAsync("/api/identity/me", signedIn.AccessToken)) Assert.Equal(HttpStatusCode.OK, viaB.StatusCode);
+        string apiKey;
+        using (var created = await a.PostWithTokenAsync("/api/identity/api-keys", signedIn.AccessToken, new { name = "before disable" }))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            apiKey = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
+        }
+        stack.Clock.Advance(TimeSpan.FromSeconds(61));
+        (await a.SendCodeAsync(email)).Dispose();
+        using (var session = await a.CreateSessionAsync(email, await a.LatestCodeAsync(email)))
+        {
+            Assert.Equal(HttpStatusCode.OK, session.StatusCode);
+        }
+        var sid = cookies.GetCookies(stack.GatewayA)["sid"]!.Value;
+
+        // All three work, and both gateways have cached them.
+        foreach (var client in new[] { a, b })
+        {
+            foreach (var (kind, request) in Credentials(signedIn.AccessToken, sid, apiKey))
+            {
+                using var me = await client.SendAsync(request());
+                Assert.True(me.StatusCode == HttpStatusCode.OK, $"{kind}: {me.StatusCode}");
+            }
+        }
 
         await stack.PublishAsync(new Platform.Contracts.Users.UserDisabled(signedIn.UserId, DateTimeOffset.UtcNow));
         foreach (var client in new[] { a, b })
         {
-            var refused = await Eventually.TrueAsync(async () =>
+            foreach (var (kind, request) in Credentials(signedIn.AccessToken, sid, apiKey))
             {
-                using var me = await client.GetWithTokenAsync("/api/identity/me", signedIn.AccessToken);
-                return me.StatusCode == HttpStatusCode.Unauthorized;
-            }, TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(20));
-            Assert.True(refused, "a disabled user's token still worked");
+                var refused = await Eventually.TrueAsync(async () =>
+                {
+                    using var me = await client.SendAsync(request());
+                    return me.StatusCode == HttpStatusCode.Unauthorized;
+                }, TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(20));
+                Assert.True(refused, $"a disabled user's {kind} still worked");
+            }
         }
         stack.Clock.Advance(TimeSpan.FromSeconds(61));
         (await a.SendCodeAsync(email)).Dispose();
@@ -335,15 +376,91 @@ public abstract class CredentialTests(Stack stack)
         }
 
         await stack.PublishAsync(new Platform.Contracts.Users.UserEnabled(signedIn.UserId, DateTimeOffset.UtcNow));
+        string? fresh = null;
         var enabled = await Eventually.TrueAsync(async () =>
         {
             // Far enough apart that retrying here never meets the per-target daily limit of codes.
             stack.Clock.Advance(TimeSpan.FromHours(2.5));
             using var sent = await a.SendCodeAsync(email);
             using var signIn = await a.SignInAsync(email, await a.LatestCodeAsync(email));
+            fresh = signIn.IsSuccessStatusCode ? (await signIn.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString() : null;
             return signIn.StatusCode == HttpStatusCode.OK;
         }, TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(100));
         Assert.True(enabled, "an enabled user could not sign in again");
+
+        // Enabled again, the user signs in afresh, but what they held before stays dead, on both gateways.
+        foreach (var client in new[] { a, b })
+        {
+            using (var me = await client.GetWithTokenAsync("/api/identity/me", fresh!)) Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+            foreach (var (kind, request) in Credentials(signedIn.AccessToken, sid, apiKey))
+            {
+                using var me = await client.SendAsync(request());
+                Assert.True(me.StatusCode == HttpStatusCode.Unauthorized, $"the {kind} held before the user was disabled works again: {me.StatusCode}");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_repeated_UserDisabled_changes_nothing_more()
+    {
+        using var client = stack.Client();
+        var signedIn = await client.SignInNewAsync();
+        using (var created = await client.PostWithTokenAsync("/api/identity/api-keys", signedIn.AccessToken, new { name = "k" }))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+        var disabledAt = DateTimeOffset.UtcNow.AddMinutes(-1);
+        await stack.PublishAsync(new Platform.Contracts.Users.UserDisabled(signedIn.UserId, disabledAt));
+        Assert.True(await Eventually.TrueAsync(async () => await DisabledEventsHandledAsync(signedIn.UserId) == 1, TimeSpan.FromSeconds(10)),
+            "the first UserDisabled was not handled");
+        var first = await RevocationTimesAsync(signedIn.UserId);
+        Assert.Equal([disabledAt.ToUnixTimeMilliseconds(), disabledAt.ToUnixTimeMilliseconds()], first.Select(t => t.ToUnixTimeMilliseconds()));
+
+        // Another UserDisabled for the same user (users may send one again): handled, and nothing moves.
+        await stack.PublishAsync(new Platform.Contracts.Users.UserDisabled(signedIn.UserId, DateTimeOffset.UtcNow));
+        Assert.True(await Eventually.TrueAsync(async () => await DisabledEventsHandledAsync(signedIn.UserId) == 2, TimeSpan.FromSeconds(10)),
+            "the second UserDisabled was not handled");
+        Assert.Equal(first, await RevocationTimesAsync(signedIn.UserId));
+    }
+
+    /// <summary>Requests to /me with each kind of credential: bearer token, session cookie, API key.</summary>
+    private static (string Kind, Func<HttpRequestMessage> Request)[] Credentials(string token, string sid, string apiKey) =>
+    [
+        ("token", () => new HttpRequestMessage(HttpMethod.Get, "/api/identity/me").WithBearer(token)),
+        ("session cookie", () => new HttpRequestMessage(HttpMethod.Get, "/api/identity/me") { Headers = { { "Cookie", $"sid={sid}" } } }),
+        ("API key", () => new HttpRequestMessage(HttpMethod.Get, "/api/identity/me") { Headers = { { "x-api-key", apiKey } } }),
+    ];
+
+    // The outbox rows UserDisabledConsumer wrote for the user: one per handled UserDisabled.
+    private async Task<long> DisabledEventsHandledAsync(Guid userId)
+    {
+        await using var connection = new NpgsqlConnection(stack.IdentityDatabase);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT count(*) FROM outbox_messages WHERE message_type LIKE '%UserCredentialsRevoked%' AND payload->>'userId' = $1", connection);
+        command.Parameters.AddWithValue(userId.ToString());
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    // The revocation times of the user's token and API key, in that order.
+    private async Task<List<DateTimeOffset>> RevocationTimesAsync(Guid userId)
+    {
+        await using var connection = new NpgsqlConnection(stack.IdentityDatabase);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            SELECT 1, revoked_at FROM user_tokens WHERE user_id = $1
+            UNION ALL SELECT 2, revoked_at FROM api_keys WHERE user_id = $1
+            ORDER BY 1
+            """, connection);
+        command.Parameters.AddWithValue(userId);
+        var times = new List<DateTimeOffset>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            Assert.False(reader.IsDBNull(1), "a credential was not revoked");
+            times.Add(reader.GetFieldValue<DateTimeOffset>(1));
+        }
+        return times;
     }
 
     [Collection(PlatformCollection.Name)]

@@ -41,6 +41,20 @@ public static class IdentityApi
         return new SignedIn(body.GetProperty("accessToken").GetString()!, user.GetProperty("id").GetGuid(), user.GetProperty("isNew").GetBoolean(), body);
     }
 
+    /// <summary>The origin the stacks allow to create cookie sessions (<c>Identity:AllowedOrigins</c>).</summary>
+    public const string ConsoleOrigin = "https://console.example.test";
+
+    /// <summary><c>POST /sessions</c> as a page of <paramref name="origin"/> sends it (no Origin header when null).</summary>
+    public static Task<HttpResponseMessage> CreateSessionAsync(this HttpClient client, string target, string code, string? origin = ConsoleOrigin)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/identity/sessions") { Content = JsonContent.Create(new { channel = "email", target, code }) };
+        if (origin is not null)
+        {
+            request.Headers.Add("Origin", origin);
+        }
+        return client.SendAsync(request);
+    }
+
     public static HttpRequestMessage WithBearer(this HttpRequestMessage request, string token)
     {
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);

@@ -92,7 +92,7 @@ public sealed class Stack : IAsyncDisposable
             ["DataProtection:KeyEncryptionKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
             ["Identity:DevOutbox"] = "true",
             ["Identity:Admins:0"] = Admin,
-            ["Identity:AllowedOrigins:0"] = "https://console.example.test",
+            ["Identity:AllowedOrigins:0"] = IdentityApi.ConsoleOrigin,
             ["Sessions:Store"] = redis ? "redis" : "postgres",
             ["Identity:OAuth:PublicBaseUrl"] = stack.GatewayA.ToString(),
             ["Identity:OAuth:Providers:standin:ClientId"] = OAuthStandIn.ClientId,

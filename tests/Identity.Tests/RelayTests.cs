@@ -232,7 +232,7 @@ public abstract class RelayTests(Stack stack, RelayProbe pool)
     {
         var email = IdentityApi.NewEmail();
         (await client.SendCodeAsync(email)).Dispose();
-        using var created = await client.PostAsJsonAsync("/api/identity/sessions", new { channel = "email", target = email, code = await client.LatestCodeAsync(email) });
+        using var created = await client.CreateSessionAsync(email, await client.LatestCodeAsync(email));
         Assert.Equal(HttpStatusCode.OK, created.StatusCode);
         return cookies.GetCookies(stack.GatewayA)["sid"]!.Value;
     }

@@ -165,6 +165,80 @@ public abstract class SignInTests(Stack stack)
         Assert.Equal("target_locked", await signIn.ProblemCodeAsync());
     }
 
+    [Fact]
+    public async Task A_locked_target_is_unlocked_after_the_lock_time()
+    {
+        var email = IdentityApi.NewEmail();
+        for (var round = 0; round < 4; round++)
+        {
+            using var client = stack.Client();
+            (await client.SendCodeAsync(email)).Dispose();
+            var code = await client.LatestCodeAsync(email);
+            var wrong = code == "000000" ? "111111" : "000000";
+            for (var attempt = 0; attempt < 5; attempt++)
+            {
+                (await client.SignInAsync(email, wrong)).Dispose();
+            }
+            stack.Clock.Advance(TimeSpan.FromSeconds(61));
+        }
+        using var other = stack.Client();
+        using (var locked = await other.SendCodeAsync(email))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, locked.StatusCode);
+            var until = (await locked.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("bannedUntil").GetDateTimeOffset();
+            Assert.InRange(until - stack.Clock.GetUtcNow(), TimeSpan.FromMinutes(55), TimeSpan.FromHours(1));
+        }
+
+        // Still locked a moment before the hour is up...
+        stack.Clock.Advance(TimeSpan.FromMinutes(56));
+        using (var stillLocked = await other.SignInAsync(email, "123456"))
+        {
+            Assert.Equal("target_locked", await stillLocked.ProblemCodeAsync());
+        }
+
+        // ...and free after it: a new code is sent and signs in.
+        stack.Clock.Advance(TimeSpan.FromMinutes(4));
+        using (var sent = await other.SendCodeAsync(email))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
+        }
+        using var signIn = await other.SignInAsync(email, await other.LatestCodeAsync(email));
+        Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_target_gets_at_most_ten_codes_a_day_whatever_address_asks()
+    {
+        var email = IdentityApi.NewEmail();
+        var first = stack.Clock.GetUtcNow();
+        for (var i = 0; i < 10; i++)
+        {
+            // A new address each time, so the per-address limit is never what refuses.
+            using var client = stack.Client();
+            using var sent = await client.SendCodeAsync(email);
+            Assert.True(sent.StatusCode == HttpStatusCode.Accepted, $"code {i + 1}: {sent.StatusCode}");
+            stack.Clock.Advance(TimeSpan.FromSeconds(61));
+        }
+
+        using var fresh = stack.Client();
+        using var eleventh = await fresh.SendCodeAsync(email);
+        Assert.Equal(HttpStatusCode.TooManyRequests, eleventh.StatusCode);
+        Assert.Equal("daily_limit", await eleventh.ProblemCodeAsync());
+        // Retry-After points at the moment the oldest of the ten leaves the 24-hour window.
+        var retryAfter = eleventh.Headers.RetryAfter?.Delta ?? TimeSpan.Zero;
+        var expected = first + TimeSpan.FromDays(1) - stack.Clock.GetUtcNow();
+        Assert.InRange(retryAfter, expected - TimeSpan.FromSeconds(5), expected + TimeSpan.FromSeconds(5));
+        // The limit is the target's: another target from the same address is sent its code.
+        using (var other = await fresh.SendCodeAsync(IdentityApi.NewEmail()))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, other.StatusCode);
+        }
+
+        stack.Clock.Advance(retryAfter + TimeSpan.FromSeconds(1));
+        using var nextDay = await fresh.SendCodeAsync(email);
+        Assert.Equal(HttpStatusCode.Accepted, nextDay.StatusCode);
+    }
+
     [Theory]
     [InlineData("/api/identity/codes", "{\"channel\": \"email\", \"target\": ")]
     [InlineData("/api/identity/codes", "{\"channel\": \"fax\", \"target\": \"a@example.test\"}")]

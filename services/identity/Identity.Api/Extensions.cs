@@ -19,6 +19,7 @@ internal static class Extensions
         builder.AddDataProtectionKeys<IdentityDbContext>();
         builder.AddCaching("cache");
         builder.AddSessions();
+        builder.Services.AddOptions<IdentityLimits>().BindConfiguration(IdentityLimits.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.AddInternalAuthentication();
         builder.AddMessaging<IdentityDbContext>("messaging", bus =>
         {

@@ -10,12 +10,16 @@ namespace Identity.Api.Accounts;
 /// <summary>Finds the user a verified target belongs to, creating them (and announcing it) the first time.</summary>
 public sealed class UserAccounts(IdentityDbContext db, TimeProvider time, IOptions<IdentityOptions> options)
 {
-    /// <summary>Call inside the sign-in transaction: the new user and its <c>UserRegistered</c> commit together.</summary>
+    /// <summary>
+    /// Call inside the sign-in transaction: the new user and its <c>UserRegistered</c> commit together, and an
+    /// existing user's row stays locked until the credential is issued, so a concurrent <c>UserDisabled</c> either
+    /// comes first (and the sign-in is refused) or waits and then revokes the new credential too.
+    /// </summary>
     public async Task<(User User, bool IsNew)> FindOrCreateAsync(Channel channel, string target, CancellationToken cancellationToken)
     {
         var user = channel == Channel.Email
-            ? await db.Users.FirstOrDefaultAsync(u => u.Email == target, cancellationToken)
-            : await db.Users.FirstOrDefaultAsync(u => u.Phone == target, cancellationToken);
+            ? await db.Users.FromSql($"SELECT * FROM users WHERE email = {target} FOR UPDATE").FirstOrDefaultAsync(cancellationToken)
+            : await db.Users.FromSql($"SELECT * FROM users WHERE phone = {target} FOR UPDATE").FirstOrDefaultAsync(cancellationToken);
         var isNew = user is null;
         if (user is null)
         {
@@ -39,4 +43,8 @@ public sealed class UserAccounts(IdentityDbContext db, TimeProvider time, IOptio
         user.LastSignInAt = time.GetUtcNow();
         return (user, isNew);
     }
+
+    /// <summary>The user, with their row locked until the transaction ends (see <see cref="FindOrCreateAsync"/>).</summary>
+    public Task<User?> FindLockedAsync(Guid id, CancellationToken cancellationToken) =>
+        db.Users.FromSql($"SELECT * FROM users WHERE id = {id} FOR UPDATE").FirstOrDefaultAsync(cancellationToken);
 }

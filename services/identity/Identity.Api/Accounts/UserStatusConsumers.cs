@@ -1,4 +1,5 @@
 using Identity.Api.Data;
+using Identity.Api.Sessions;
 using Microsoft.EntityFrameworkCore;
 using Platform.Contracts.Identity;
 using Platform.Contracts.Users;
@@ -7,18 +8,25 @@ using Platform.ServiceDefaults.Messaging;
 namespace Identity.Api.Accounts;
 
 /// <summary>
-/// users disabled someone: refuse their credentials from now on (introspection checks the status) and revoke
-/// their tokens, so enabling them again does not bring old tokens back.
+/// users disabled someone: refuse their credentials from now on (introspection checks the status) and end all of
+/// them (tokens and API keys revoked, sessions deleted), so enabling them again brings none of them back.
+/// Only live credentials are touched, so a repeated UserDisabled changes nothing more.
 /// </summary>
-public sealed class UserDisabledConsumer(IdentityDbContext db, TimeProvider time) : InboxConsumer<UserDisabled, IdentityDbContext>(db, time)
+public sealed class UserDisabledConsumer(IdentityDbContext db, SessionService sessions, TimeProvider time)
+    : InboxConsumer<UserDisabled, IdentityDbContext>(db, time)
 {
     protected override async Task HandleAsync(UserDisabled message, CancellationToken cancellationToken)
     {
+        // Updating the row waits for a sign-in that holds it, so the credential that sign-in issues is ended below.
         await Db.Users.Where(u => u.Id == message.UserId)
             .ExecuteUpdateAsync(s => s.SetProperty(u => u.Status, UserStatus.Disabled), cancellationToken);
         await Db.UserTokens.Where(t => t.UserId == message.UserId && t.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.RevokedAt, message.DisabledAt), cancellationToken);
-        // Gateways also hear UserDisabled, but may re-introspect before this commits: this one comes after.
+        await Db.ApiKeys.Where(k => k.UserId == message.UserId && k.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, message.DisabledAt), cancellationToken);
+        await sessions.RevokeAllAsync(message.UserId, cancellationToken);
+        // Gateways also hear UserDisabled, but may re-introspect before this commits: this one comes after, and
+        // makes them drop every cached token, session and key of the user.
         Db.AddEvent(new UserCredentialsRevoked(message.UserId, message.DisabledAt));
     }
 }

@@ -4,6 +4,7 @@ using Identity.Api.Bans;
 using Identity.Api.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Platform.Contracts.Identity;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Data;
@@ -30,8 +31,9 @@ public static class CodeEndpoints
     /// </summary>
     private static async Task<Results<Accepted<CodeSent>, ProblemHttpResult>> SendAsync(
         SendCodeRequest request, HttpContext http, IdentityDbContext db, IdentitySecrets secrets, ICodeSender sender,
-        TimeProvider time, CancellationToken cancellationToken)
+        IOptions<IdentityLimits> options, TimeProvider time, CancellationToken cancellationToken)
     {
+        var limits = options.Value;
         if (!Targets.TryParseChannel(request.Channel, out var channel))
         {
             return Problems.BadRequest("invalid_channel", "channel must be \"email\" or \"sms\".");
@@ -60,16 +62,16 @@ public static class CodeEndpoints
                 }
 
                 var lastSent = await db.VerifyCodes.Where(c => c.Target == target).MaxAsync(c => (DateTimeOffset?)c.SentAt, ct);
-                if (lastSent is { } sent && now - sent < Limits.ResendInterval)
+                if (lastSent is { } sent && now - sent < limits.ResendInterval)
                 {
-                    return TooMany(http, sent + Limits.ResendInterval - now, "resend_too_soon", "A code was sent to this target moments ago.");
+                    return TooMany(http, sent + limits.ResendInterval - now, "resend_too_soon", "A code was sent to this target moments ago.");
                 }
 
                 var sentFromIp = await db.VerifyCodes.CountAsync(c => c.Ip == ip && c.CreatedAt > now - TimeSpan.FromHours(1), ct);
-                if (sentFromIp >= Limits.SendsPerIpPerHour)
+                if (sentFromIp >= limits.SendsPerIpPerHour)
                 {
-                    var until = now + Limits.IpBan;
-                    var reason = $"More than {Limits.SendsPerIpPerHour} codes requested in an hour.";
+                    var until = now + limits.IpBan;
+                    var reason = $"More than {limits.SendsPerIpPerHour} codes requested in an hour.";
                     db.Bans.Add(new Ban { Kind = BanKind.Ip, Value = ip, CreatedAt = now, Until = until, Reason = reason, CreatedBy = "system" });
                     db.AddEvent(new UserBanned("ip", ip, until, reason));
                     await db.SaveChangesAsync(ct);
@@ -78,7 +80,7 @@ public static class CodeEndpoints
 
                 var today = await db.VerifyCodes.Where(c => c.Target == target && c.CreatedAt > now - TimeSpan.FromDays(1))
                     .Select(c => c.CreatedAt).OrderBy(c => c).ToListAsync(ct);
-                if (today.Count >= Limits.CodesPerTargetPerDay)
+                if (today.Count >= limits.CodesPerTargetPerDay)
                 {
                     return TooMany(http, today[0] + TimeSpan.FromDays(1) - now, "daily_limit", "This target has had its codes for today.");
                 }
@@ -91,14 +93,14 @@ public static class CodeEndpoints
                     CodeHash = secrets.HashCode(target, code),
                     CreatedAt = now,
                     SentAt = now,
-                    ExpiresAt = now + Limits.CodeLifetime,
+                    ExpiresAt = now + limits.CodeLifetime,
                     Ip = ip,
                 };
                 db.VerifyCodes.Add(row);
                 await sender.SendAsync(channel, target, code, ct);
                 await db.SaveChangesAsync(ct);
                 return (Results<Accepted<CodeSent>, ProblemHttpResult>)TypedResults.Accepted((string?)null,
-                    new CodeSent(row.ExpiresAt, (int)Limits.ResendInterval.TotalSeconds));
+                    new CodeSent(row.ExpiresAt, limits.ResendIntervalSeconds));
             }, cancellationToken);
         }
         catch (CodeSenderUnavailableException e)

@@ -18,8 +18,11 @@ public enum CodeCheck
 }
 
 /// <summary>Checks a submitted code against the target's newest code, counting wrong attempts.</summary>
-public sealed class CodeVerifier(IdentityDbContext db, IdentitySecrets secrets, TimeProvider time, IHostEnvironment environment, IOptions<IdentityOptions> options)
+public sealed class CodeVerifier(IdentityDbContext db, IdentitySecrets secrets, TimeProvider time, IHostEnvironment environment,
+    IOptions<IdentityOptions> options, IOptions<IdentityLimits> limits)
 {
+    private readonly IdentityLimits _limits = limits.Value;
+
     /// <summary>
     /// Call inside a transaction. The newest code is locked (FOR UPDATE) so two concurrent sign-ins cannot both use
     /// it, and wrong attempts are saved even though the caller answers with an error.
@@ -39,7 +42,7 @@ public sealed class CodeVerifier(IdentityDbContext db, IdentitySecrets secrets, 
         {
             return CodeCheck.Invalid;
         }
-        if (latest.UsedAt is not null || latest.Attempts >= Limits.WrongAttemptsPerCode)
+        if (latest.UsedAt is not null || latest.Attempts >= _limits.WrongAttemptsPerCode)
         {
             return CodeCheck.Used;
         }
@@ -57,10 +60,10 @@ public sealed class CodeVerifier(IdentityDbContext db, IdentitySecrets secrets, 
         latest.Attempts++;
         var wrongThisHour = await db.VerifyCodes.Where(c => c.Target == target && c.CreatedAt > now - TimeSpan.FromHours(1))
             .SumAsync(c => c.Attempts, cancellationToken) + 1;
-        if (wrongThisHour >= Limits.WrongAttemptsPerTargetPerHour)
+        if (wrongThisHour >= _limits.WrongAttemptsPerTargetPerHour)
         {
-            var until = now + Limits.TargetLock;
-            var reason = $"{Limits.WrongAttemptsPerTargetPerHour} wrong codes in an hour.";
+            var until = now + _limits.TargetLock;
+            var reason = $"{_limits.WrongAttemptsPerTargetPerHour} wrong codes in an hour.";
             db.Bans.Add(new Ban { Kind = BanKind.Target, Value = target, CreatedAt = now, Until = until, Reason = reason, CreatedBy = "system" });
             db.AddEvent(new UserBanned("target", target, until, reason));
         }

@@ -4,6 +4,7 @@ using Identity.Api.Bans;
 using Identity.Api.Codes;
 using Identity.Api.DevOutbox;
 using Identity.Api.OAuth;
+using Identity.Api.Sessions;
 using Identity.Api.Tokens;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
@@ -21,6 +22,7 @@ public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> option
     public DbSet<Ban> Bans => Set<Ban>();
     public DbSet<DevOutboxMessage> DevOutbox => Set<DevOutboxMessage>();
     public DbSet<ExternalLogin> ExternalLogins => Set<ExternalLogin>();
+    public DbSet<UserSession> UserSessions => Set<UserSession>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -56,6 +58,12 @@ public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> option
             e.Property(k => k.Name).HasMaxLength(100);
             e.Property(k => k.Prefix).HasMaxLength(16);
             e.Property(k => k.DailyCostLimit).HasPrecision(18, 2);
+        });
+        modelBuilder.Entity<UserSession>(e =>
+        {
+            e.HasKey(s => s.CredentialId);
+            e.Property(s => s.CredentialId).HasMaxLength(64);
+            e.HasIndex(s => s.UserId);
         });
         modelBuilder.Entity<Ban>(e =>
         {

@@ -5,6 +5,7 @@ using Identity.Api.Sessions;
 using Identity.Api.Tokens;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Http;
 
@@ -44,7 +45,8 @@ public static class IntrospectionEndpoints
     }
 
     private static async Task<Results<Ok<IntrospectResponse>, ProblemHttpResult>> IntrospectAsync(
-        IntrospectRequest request, IdentityDbContext db, TokenService tokens, SessionService sessions, TimeProvider time, CancellationToken cancellationToken)
+        IntrospectRequest request, IdentityDbContext db, TokenService tokens, SessionService sessions, TimeProvider time,
+        IOptions<IdentityLimits> limits, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(request.Credential) || request.Credential.Length > 512)
         {
@@ -69,7 +71,7 @@ public static class IntrospectionEndpoints
                 {
                     return TypedResults.Ok(IntrospectResponse.Inactive);
                 }
-                await TouchAsync(db, key, now, cancellationToken);
+                await TouchAsync(db, key, now, limits.Value.TokenSlideThrottle, cancellationToken);
                 return await AnswerAsync(db, key.UserId, InternalClaims.Types.ApiKey, key.Id.ToString(), key.ExpiresAt, null,
                     new CredentialLimits(key.RequestsPerMinute, key.Concurrency, key.DailyCostLimit), cancellationToken);
 
@@ -94,10 +96,10 @@ public static class IntrospectionEndpoints
         return TypedResults.Ok(new IntrospectResponse(true, user.Id, user.Roles, user.Email, user.Phone, type, credentialId, expiresAt, csrf, limits));
     }
 
-    // last_used_at is informational: written at most once a minute per key.
-    private static Task TouchAsync(IdentityDbContext db, ApiKey key, DateTimeOffset now, CancellationToken cancellationToken)
+    // last_used_at is informational: written at most once per throttle interval per key.
+    private static Task TouchAsync(IdentityDbContext db, ApiKey key, DateTimeOffset now, TimeSpan throttle, CancellationToken cancellationToken)
     {
-        if (key.LastUsedAt is { } last && now - last < Limits.TokenSlideThrottle)
+        if (key.LastUsedAt is { } last && now - last < throttle)
         {
             return Task.CompletedTask;
         }

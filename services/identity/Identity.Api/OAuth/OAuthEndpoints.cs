@@ -18,7 +18,7 @@ namespace Identity.Api.OAuth;
 
 /// <summary>
 /// OAuth 2.0 authorization code with PKCE. The state (with the PKCE verifier and where to go afterwards) lives
-/// server-side for 600 s and is taken once; the callback signs in with a session cookie and redirects to a
+/// server-side (Identity:Limits:OAuthStateSeconds, 600 s) and is taken once; the callback signs in with a session cookie and redirects to a
 /// relative path, so no token ever travels in a URL.
 /// </summary>
 public static class OAuthEndpoints
@@ -42,7 +42,8 @@ public static class OAuthEndpoints
             .Select(name => new ProviderResponse(name.ToLowerInvariant(), $"/api/identity/oauth/{name.ToLowerInvariant()}/authorize")).ToList());
 
     private static async Task<Results<RedirectHttpResult, ProblemHttpResult>> AuthorizeAsync(
-        string provider, string? returnTo, string? lang, HttpContext http, IOptions<OAuthOptions> options, ISessionStore store, CancellationToken cancellationToken)
+        string provider, string? returnTo, string? lang, HttpContext http, IOptions<OAuthOptions> options, IOptions<IdentityLimits> limits,
+        ISessionStore store, CancellationToken cancellationToken)
     {
         if (options.Value.Find(provider) is not { } settings)
         {
@@ -57,7 +58,7 @@ public static class OAuthEndpoints
         var state = IdentitySecrets.NewSecret();
         var verifier = IdentitySecrets.NewSecret();
         var pending = new PendingState(provider.ToLowerInvariant(), verifier, returnTo, lang is { Length: <= 16 } ? lang : null);
-        await store.SetAsync(StateKey(state), JsonSerializer.Serialize(pending), Limits.OAuthStateLifetime, cancellationToken);
+        await store.SetAsync(StateKey(state), JsonSerializer.Serialize(pending), limits.Value.OAuthStateLifetime, cancellationToken);
 
         var challenge = IdentitySecrets.Base64UrlEncode(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
         var location = QueryHelpers.AddQueryString(settings.AuthorizationEndpoint!, new Dictionary<string, string?>
@@ -100,45 +101,48 @@ public static class OAuthEndpoints
             return Problems.BadRequest("oauth_exchange_failed", "The provider refused the authorization code.");
         }
 
-        var user = await LinkAsync(pending.Provider, external, db, accounts, time, cancellationToken);
-        if (!user.IsActive)
+        // One transaction, with the user's row locked: a concurrent UserDisabled cannot miss the new session.
+        var session = await db.InTransactionAsync(async ct =>
+        {
+            var user = await LinkAsync(pending.Provider, external, db, accounts, time, ct);
+            return user.IsActive ? await sessions.CreateAsync(user.Id, ct) : null;
+        }, cancellationToken);
+        if (session is null)
         {
             return Problems.Create(StatusCodes.Status403Forbidden, "user_disabled", "This account is disabled.");
         }
-        var session = await sessions.CreateAsync(user.Id, cancellationToken);
         SessionCookie.Set(http, session.SessionId, session.ExpiresAt);
         return TypedResults.Redirect(pending.ReturnTo);
     }
 
     /// <summary>
     /// The user of a provider account: the one linked before, else an existing user with the same email only when
-    /// the provider verified it, else a new user (with the email only when verified).
+    /// the provider verified it, else a new user (with the email only when verified). Call inside a transaction.
     /// </summary>
-    private static Task<User> LinkAsync(string provider, OAuthClient.UserInfo external, IdentityDbContext db, UserAccounts accounts, TimeProvider time, CancellationToken cancellationToken) =>
-        db.InTransactionAsync(async ct =>
+    private static async Task<User> LinkAsync(string provider, OAuthClient.UserInfo external, IdentityDbContext db, UserAccounts accounts, TimeProvider time, CancellationToken ct)
+    {
+        var login = await db.ExternalLogins.FirstOrDefaultAsync(l => l.Provider == provider && l.Subject == external.Subject, ct);
+        if (login is not null && await accounts.FindLockedAsync(login.UserId, ct) is { } linked)
         {
-            var login = await db.ExternalLogins.FirstOrDefaultAsync(l => l.Provider == provider && l.Subject == external.Subject, ct);
-            if (login is not null && await db.Users.FindAsync([login.UserId], ct) is { } linked)
-            {
-                return linked;
-            }
+            return linked;
+        }
 
-            var verifiedEmail = external.EmailVerified == true && external.Email is { Length: > 0 and <= 254 } email ? email.Trim().ToLowerInvariant() : null;
-            User user;
-            if (verifiedEmail is not null)
-            {
-                (user, _) = await accounts.FindOrCreateAsync(Codes.Channel.Email, verifiedEmail, ct);
-            }
-            else
-            {
-                user = new User { Id = Guid.CreateVersion7(), CreatedAt = time.GetUtcNow(), LastSignInAt = time.GetUtcNow() };
-                db.Users.Add(user);
-                db.AddEvent(new UserRegistered(user.Id, null, null, user.CreatedAt));
-            }
-            db.ExternalLogins.Add(new ExternalLogin { Provider = provider, Subject = external.Subject!, UserId = user.Id, Email = verifiedEmail, CreatedAt = time.GetUtcNow() });
-            await db.SaveChangesAsync(ct);
-            return user;
-        }, cancellationToken);
+        var verifiedEmail = external.EmailVerified == true && external.Email is { Length: > 0 and <= 254 } email ? email.Trim().ToLowerInvariant() : null;
+        User user;
+        if (verifiedEmail is not null)
+        {
+            (user, _) = await accounts.FindOrCreateAsync(Codes.Channel.Email, verifiedEmail, ct);
+        }
+        else
+        {
+            user = new User { Id = Guid.CreateVersion7(), CreatedAt = time.GetUtcNow(), LastSignInAt = time.GetUtcNow() };
+            db.Users.Add(user);
+            db.AddEvent(new UserRegistered(user.Id, null, null, user.CreatedAt));
+        }
+        db.ExternalLogins.Add(new ExternalLogin { Provider = provider, Subject = external.Subject!, UserId = user.Id, Email = verifiedEmail, CreatedAt = time.GetUtcNow() });
+        await db.SaveChangesAsync(ct);
+        return user;
+    }
 
     /// <summary>Relative paths only: no scheme, no host, no protocol-relative <c>//host</c> or <c>/\host</c>.</summary>
     public static bool IsRelativePath(string value) =>

@@ -23,12 +23,21 @@ public static class SessionEndpoints
         return api;
     }
 
-    /// <summary>Signs in by code and sets the <c>sid</c> cookie; only from configured origins when a browser says where it is.</summary>
+    /// <summary>
+    /// Signs in by code and sets the <c>sid</c> cookie, only for a page of a configured origin (login CSRF).
+    /// Browsers send <c>Origin</c> on every POST, so a request without one is not from such a page; other
+    /// clients sign in with <c>POST /sign-in</c> and a bearer token.
+    /// </summary>
     private static async Task<Results<Ok<SessionResponse>, ProblemHttpResult>> CreateAsync(
         SignInRequest request, HttpContext http, CodeSignIn signIn, SessionService sessions, IOptions<IdentityOptions> options, CancellationToken cancellationToken)
     {
         var origin = http.Request.Headers.Origin.ToString();
-        if (origin.Length > 0 && !options.Value.AllowedOrigins.Contains(origin, StringComparer.OrdinalIgnoreCase))
+        if (origin.Length == 0)
+        {
+            return Problems.Create(StatusCodes.Status403Forbidden, "origin_required",
+                "Sessions are created only from a browser page of an allowed origin (the Origin header is missing); other clients use POST /api/identity/sign-in.");
+        }
+        if (!options.Value.AllowedOrigins.Contains(origin, StringComparer.OrdinalIgnoreCase))
         {
             return Problems.Create(StatusCodes.Status403Forbidden, "origin_not_allowed", $"Sessions cannot be created from origin '{origin}'.");
         }

@@ -28,7 +28,7 @@ public sealed class CodeSignIn(IdentityDbContext db, CodeVerifier verifier, User
                 case CodeCheck.Invalid: return (default, Problems.BadRequest("invalid_code", "The code is wrong."));
                 case CodeCheck.Expired: return (default, Problems.BadRequest("code_expired", "The code has expired; ask for a new one."));
                 case CodeCheck.Used: return (default, Problems.BadRequest("code_used", "The code was already used or has had too many wrong attempts."));
-                case CodeCheck.TargetLocked: return (default, Problems.Create(StatusCodes.Status403Forbidden, "target_locked", "Too many wrong codes: this target is locked for an hour."));
+                case CodeCheck.TargetLocked: return (default, Problems.Create(StatusCodes.Status403Forbidden, "target_locked", "Too many wrong codes: this target is locked for a while; try again later."));
             }
 
             var (user, isNew) = await accounts.FindOrCreateAsync(channel, target, ct);

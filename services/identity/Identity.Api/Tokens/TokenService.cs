@@ -1,13 +1,16 @@
 using Identity.Api.Data;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Identity.Api.Tokens;
 
 public sealed record IssuedToken(string AccessToken, Guid Id, DateTimeOffset ExpiresAt);
 
 /// <summary>Opaque bearer tokens: issue, resolve with sliding renewal, revoke.</summary>
-public sealed class TokenService(IdentityDbContext db, TimeProvider time)
+public sealed class TokenService(IdentityDbContext db, TimeProvider time, IOptions<IdentityLimits> options)
 {
+    private readonly IdentityLimits _limits = options.Value;
+
     /// <summary>Adds a new token for the user to the context; the caller saves it with the rest of the sign-in.</summary>
     public IssuedToken Issue(Guid userId, string? clientInfo)
     {
@@ -20,8 +23,8 @@ public sealed class TokenService(IdentityDbContext db, TimeProvider time)
             UserId = userId,
             CreatedAt = now,
             LastUsedAt = now,
-            ExpiresAt = now + Limits.TokenLifetime,
-            AbsoluteExpiresAt = now + Limits.TokenAbsoluteLifetime,
+            ExpiresAt = now + _limits.TokenLifetime,
+            AbsoluteExpiresAt = now + _limits.TokenAbsoluteLifetime,
             ClientInfo = clientInfo is { Length: > 200 } ? clientInfo[..200] : clientInfo,
         };
         db.UserTokens.Add(token);
@@ -29,8 +32,8 @@ public sealed class TokenService(IdentityDbContext db, TimeProvider time)
     }
 
     /// <summary>
-    /// The live token for a raw value, slid forward: each use moves expiry to now + 7 days, capped by the 30-day
-    /// absolute lifetime, written at most once a minute per token (the conditional UPDATE keeps it to one writer).
+    /// The live token for a raw value, slid forward: each use moves expiry to now + the token lifetime, capped by the
+    /// absolute lifetime, written at most once per slide throttle per token (the conditional UPDATE keeps it to one writer).
     /// </summary>
     public async Task<UserToken?> ResolveAsync(string raw, CancellationToken cancellationToken)
     {
@@ -42,10 +45,10 @@ public sealed class TokenService(IdentityDbContext db, TimeProvider time)
             return null;
         }
 
-        if (now - token.LastUsedAt >= Limits.TokenSlideThrottle)
+        if (now - token.LastUsedAt >= _limits.TokenSlideThrottle)
         {
-            var slid = Min(now + Limits.TokenLifetime, token.AbsoluteExpiresAt);
-            var throttle = now - Limits.TokenSlideThrottle;
+            var slid = Min(now + _limits.TokenLifetime, token.AbsoluteExpiresAt);
+            var throttle = now - _limits.TokenSlideThrottle;
             await db.UserTokens
                 .Where(t => t.Id == token.Id && t.RevokedAt == null && t.LastUsedAt <= throttle)
                 .ExecuteUpdateAsync(s => s.SetProperty(t => t.ExpiresAt, slid).SetProperty(t => t.LastUsedAt, now), cancellationToken);
