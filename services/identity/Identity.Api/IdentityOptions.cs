@@ -18,6 +18,10 @@ public sealed class IdentityOptions
     /// <summary>Origins allowed to create cookie sessions (<c>POST /api/identity/sessions</c>).</summary>
     public string[] AllowedOrigins { get; set; } = [];
 
+    /// <summary>How long a user's grants are cached (SPEC.md: 300 s); a change is seen at once regardless.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 86_400)]
+    public int PermissionCacheSeconds { get; set; } = 300;
+
     /// <summary>The session cookie's Secure flag; defaults to on outside Development.</summary>
     public bool? SecureCookies { get; set; }
 }
