@@ -49,9 +49,10 @@ public static class InternalAuthExtensions
             };
         });
         builder.Services.AddSingleton<InternalAuthentication>();
+        builder.Services.AddSingleton<IAuthorizationHandler, PermissionHandler>();
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireClaim(InternalClaims.Subject).Build())
-            .AddPolicy(AdminPolicy, p => p.RequireClaim(InternalClaims.Subject).RequireRole("admin"))
+            .AddPolicy(AdminPolicy, p => p.RequireClaim(InternalClaims.Subject).RequireRole(UserRoles.Admin))
             .AddPolicy(GatewayPolicy, p => p.RequireClaim(InternalClaims.CredentialType, InternalClaims.Types.Service).RequireRole("gateway"));
         return builder;
     }

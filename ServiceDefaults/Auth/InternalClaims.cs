@@ -11,6 +11,8 @@ public static class InternalClaims
     public const string Issuer = "gateway";
     public const string Subject = "sub";
     public const string Roles = "roles";
+    /// <summary>A grant on one of the audience's resources, <c>resource:access</c> (see <see cref="Permissions"/>).</summary>
+    public const string Permissions = "perm";
     public const string Email = "email";
     public const string Phone = "phone";
     public const string CredentialType = "cred_type";

@@ -55,6 +55,39 @@ public sealed class HttpTests(PoolPlatform platform)
         Assert.Equal(HttpStatusCode.Forbidden, write.StatusCode);
     }
 
+    [Fact]
+    public async Task A_grant_opens_its_own_resource_by_method_and_nothing_else()
+    {
+        using var reader = _stack.Granted("pool.groups:read", "pool.mothers:write");
+        using (var list = await reader.GetAsync("/api/pool/pool-groups"))
+        {
+            Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        }
+        using (var create = await reader.PostAsJsonAsync("/api/pool/pool-groups", new { name = "g-" + Guid.NewGuid().ToString("N")[..12] }))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, create.StatusCode);
+        }
+        // write includes read
+        using (var mothers = await reader.GetAsync("/api/pool/mothers"))
+        {
+            Assert.Equal(HttpStatusCode.OK, mothers.StatusCode);
+        }
+        using (var jobs = await reader.GetAsync("/api/pool/jobs"))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, jobs.StatusCode);
+        }
+        // A grant on another service's resource with a similar name opens nothing here.
+        using var stranger = _stack.Granted("promo.catalog:write", "pool.groupsX:write");
+        using (var list = await stranger.GetAsync("/api/pool/pool-groups"))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, list.StatusCode);
+        }
+
+        using var writer = _stack.Granted("pool.groups:write");
+        using var created = await writer.PostAsJsonAsync("/api/pool/pool-groups", new { name = "g-" + Guid.NewGuid().ToString("N")[..12] });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+    }
+
     [Theory]
     [InlineData("/api/pool/pool-groups", "{not json", null)]
     [InlineData("/api/pool/pool-groups", "{\"name\": 5}", null)]

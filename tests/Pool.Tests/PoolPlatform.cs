@@ -148,6 +148,9 @@ public sealed class PoolStack : IAsyncDisposable
         // JwtBearer checks lifetimes against the real clock, not the app's TimeProvider: mint with the real one.
         (b ? B : A).Client(Platform.SigningKey, TimeProvider.System, role, domain);
 
+    /// <summary>A client of instance A for a user (not an admin) holding these <c>resource:access</c> grants, with X-Domain: pool.</summary>
+    public HttpClient Granted(params string[] permissions) => PoolClient.Granted(A.Address, Platform.SigningKey, permissions);
+
     public async ValueTask DisposeAsync()
     {
         foreach (var app in Enumerable.Reverse(_apps))
@@ -240,6 +243,22 @@ public static class PoolClient
         if (concurrency is { } c) claims.Add(new(InternalClaims.KeyConcurrency, c.ToString(CultureInfo.InvariantCulture)));
         if (dailyCost is { } d) claims.Add(new(InternalClaims.KeyDailyCost, d.ToString(CultureInfo.InvariantCulture)));
         return new HttpClient(new ClaimsHandler(new InternalTokenIssuer(signingKey, TimeProvider.System), claims)) { BaseAddress = address };
+    }
+
+    public static HttpClient Granted(Uri address, ECDsa signingKey, IEnumerable<string> permissions)
+    {
+        var claims = new List<Claim>
+        {
+            new(InternalClaims.Subject, Guid.NewGuid().ToString()),
+            new(InternalClaims.Roles, "user"),
+            new(InternalClaims.CredentialType, InternalClaims.Types.Token),
+            new(InternalClaims.CredentialId, "test-token"),
+            new(InternalClaims.ClientAddress, "127.0.0.1"),
+        };
+        claims.AddRange(permissions.Select(p => new Claim(InternalClaims.Permissions, p)));
+        var client = new HttpClient(new ClaimsHandler(new InternalTokenIssuer(signingKey, TimeProvider.System), claims)) { BaseAddress = address };
+        client.DefaultRequestHeaders.Add("X-Domain", "pool");
+        return client;
     }
 
     private sealed class ClaimsHandler(InternalTokenIssuer issuer, IReadOnlyList<Claim> claims) : DelegatingHandler(new SocketsHttpHandler())

@@ -30,6 +30,24 @@ public sealed class CatalogTests(PromoPlatform platform)
     }
 
     [Fact]
+    public async Task A_catalog_read_grant_shows_hidden_products_but_changes_nothing_and_a_write_grant_changes_the_catalog()
+    {
+        var hidden = await platform.Admin().CreateSkuAsync(price: 1m, stock: 1);
+        (await platform.Admin().PatchAsJsonAsync($"/api/promo/products/{hidden.ProductId}", new { active = false })).Dispose();
+
+        using var reader = platform.Granted("promo.catalog:read");
+        Assert.Contains(hidden.ProductId, await ListedIdsAsync(reader, "/api/promo/products?pageSize=200&all=true"));
+        using (var one = await reader.GetAsync($"/api/promo/products/{hidden.ProductId}")) Assert.Equal(HttpStatusCode.OK, one.StatusCode);
+        using (var show = await reader.PatchAsJsonAsync($"/api/promo/products/{hidden.ProductId}", new { active = true })) Assert.Equal(HttpStatusCode.Forbidden, show.StatusCode);
+
+        using var orders = platform.Granted("promo.orders:write");
+        Assert.DoesNotContain(hidden.ProductId, await ListedIdsAsync(orders, "/api/promo/products?pageSize=200&all=true"));
+
+        using var writer = platform.Granted("promo.catalog:write");
+        using (var show = await writer.PatchAsJsonAsync($"/api/promo/products/{hidden.ProductId}", new { active = true })) Assert.Equal(HttpStatusCode.OK, show.StatusCode);
+    }
+
+    [Fact]
     public async Task Only_admins_naming_the_promo_domain_change_the_catalog_and_each_change_is_audited()
     {
         var body = new { name = "Widget", skus = new[] { new { code = "w-" + Guid.NewGuid().ToString("N")[..10], name = "Widget", price = 3m, stock = 1 } } };

@@ -78,6 +78,15 @@ public sealed class PromoPlatform : IAsyncLifetime
         return client;
     }
 
+    /// <summary>A user (not an admin) holding these grants, naming the promo domain.</summary>
+    public HttpClient Granted(params string[] permissions)
+    {
+        var client = _a.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", Tokens.WithGrants("promo", Guid.NewGuid(), permissions));
+        client.DefaultRequestHeaders.Add("X-Domain", "promo");
+        return client;
+    }
+
     /// <summary>No credential at all: what reaches a service on an anonymous gateway route besides the client address.</summary>
     public HttpClient Anonymous() => _a.CreateClient();
 

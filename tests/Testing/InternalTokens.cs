@@ -20,7 +20,14 @@ public sealed class InternalTokens
     public string PrivateKey => Convert.ToBase64String(_key.ExportPkcs8PrivateKey());
 
     /// <summary>A signed-in user's token for <paramref name="audience"/>, with verified email/phone when given.</summary>
-    public string For(string audience, Guid userId, string? email = null, string? phone = null, params string[] roles)
+    public string For(string audience, Guid userId, string? email = null, string? phone = null, params string[] roles) =>
+        Issue(audience, userId, email, phone, roles, []);
+
+    /// <summary>A user's token (role <c>user</c> only) carrying these grants (<c>promo.catalog:read</c>).</summary>
+    public string WithGrants(string audience, Guid userId, params string[] permissions) =>
+        Issue(audience, userId, null, null, [], permissions);
+
+    private string Issue(string audience, Guid userId, string? email, string? phone, string[] roles, string[] permissions)
     {
         var claims = new List<Claim>
         {
@@ -32,6 +39,7 @@ public sealed class InternalTokens
         if (email is not null) claims.Add(new(InternalClaims.Email, email));
         if (phone is not null) claims.Add(new(InternalClaims.Phone, phone));
         claims.AddRange((roles.Length == 0 ? ["user"] : roles).Select(r => new Claim(InternalClaims.Roles, r)));
+        claims.AddRange(permissions.Select(p => new Claim(InternalClaims.Permissions, p)));
         return _issuer.Issue(audience, claims, InternalTokenIssuer.MaxLifetime);
     }
 }

@@ -5,6 +5,7 @@ using Gateway.Auth;
 using Gateway.RateLimiting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Platform.ServiceDefaults;
+using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Http;
 
 namespace Gateway.Admin;
@@ -65,7 +66,7 @@ public static class AdminEndpoints
 
     // The authentication middleware already turned away requests without a valid credential (401).
     private static ProblemHttpResult? Forbidden(HttpContext http) =>
-        http.Features.Get<Caller>() is { IsAnonymous: false } caller && caller.Roles.Contains("admin")
+        http.Features.Get<Caller>() is { IsAnonymous: false } caller && caller.Roles.Contains(UserRoles.Admin)
             ? null
             : Problems.Create(StatusCodes.Status403Forbidden, "forbidden", "Administrators only.");
 

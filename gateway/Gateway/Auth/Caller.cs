@@ -16,12 +16,14 @@ public sealed class Caller
 {
     private readonly ConcurrentDictionary<string, string> _tokens = new();
     private readonly IReadOnlyList<Claim> _claims;
+    private readonly IReadOnlyList<string> _permissions;
 
-    public Caller(string credentialType, string? credentialId, Guid? userId, IReadOnlyList<string> roles, string? email, string? phone,
-        string? csrfToken, CallerLimits? limits, string clientIp, DateTimeOffset resolvedAt, DateTimeOffset cachedUntil)
+    public Caller(string credentialType, string? credentialId, Guid? userId, IReadOnlyList<string> roles, IReadOnlyList<string> permissions,
+        string? email, string? phone, string? csrfToken, CallerLimits? limits, string clientIp, DateTimeOffset resolvedAt, DateTimeOffset cachedUntil)
     {
         CredentialType = credentialType;
         Roles = roles;
+        _permissions = permissions;
         CredentialId = credentialId;
         UserId = userId;
         CsrfToken = csrfToken;
@@ -60,5 +62,12 @@ public sealed class Caller
     /// token outlives the cache entry (60 s against at most 30 s).
     /// </summary>
     public string AuthorizationFor(string audience, InternalTokenIssuer issuer) =>
-        _tokens.GetOrAdd(audience, (aud, state) => "Bearer " + state.issuer.Issue(aud, state.claims, InternalTokenIssuer.MaxLifetime), (issuer, claims: _claims));
+        _tokens.GetOrAdd(audience, (aud, state) => "Bearer " + state.issuer.Issue(aud, state.caller.ClaimsFor(aud), InternalTokenIssuer.MaxLifetime), (issuer, caller: this));
+
+    /// <summary>The common claims plus the caller's grants on this audience's resources only (a pool token carries no promo grants).</summary>
+    private IReadOnlyList<Claim> ClaimsFor(string audience)
+    {
+        var own = _permissions.Where(p => p.StartsWith(audience, StringComparison.Ordinal) && p.Length > audience.Length && p[audience.Length] == '.').ToList();
+        return own.Count == 0 ? _claims : [.. _claims, .. own.Select(p => new Claim(InternalClaims.Permissions, p))];
+    }
 }

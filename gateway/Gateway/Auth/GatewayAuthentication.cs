@@ -94,14 +94,14 @@ public sealed class GatewayAuthentication(
         {
             cachedUntil = expiresAt;
         }
-        return new Caller(credential.Type, answer.CredentialId, answer.UserId, answer.Roles ?? [], answer.Email, answer.Phone,
-            answer.CsrfToken, answer.Limits, clientIp, resolvedAt, cachedUntil);
+        return new Caller(credential.Type, answer.CredentialId, answer.UserId, answer.Roles ?? [], answer.Permissions ?? [], answer.Email,
+            answer.Phone, answer.CsrfToken, answer.Limits, clientIp, resolvedAt, cachedUntil);
     }
 
     private Caller Anonymous(string clientIp)
     {
         var now = time.GetUtcNow();
-        return new Caller(InternalClaims.Types.Anonymous, null, null, [], null, null, null, null, clientIp, now, now + CallerCache.MaxAge);
+        return new Caller(InternalClaims.Types.Anonymous, null, null, [], [], null, null, null, null, clientIp, now, now + CallerCache.MaxAge);
     }
 
     private static bool CsrfHolds(HttpRequest request, Caller caller)

@@ -5,7 +5,7 @@ public sealed class IntrospectionClient(HttpClient http, ServiceTokens tokens)
 {
     public sealed record IntrospectResponse(
         bool Active, Guid? UserId, string[]? Roles, string? Email, string? Phone, string? CredentialType,
-        string? CredentialId, DateTimeOffset? ExpiresAt, string? CsrfToken, CallerLimits? Limits);
+        string? CredentialId, DateTimeOffset? ExpiresAt, string? CsrfToken, CallerLimits? Limits, string[]? Permissions);
 
     public async Task<IntrospectResponse> IntrospectAsync(Credential credential, CancellationToken cancellationToken)
     {
@@ -19,7 +19,7 @@ public sealed class IntrospectionClient(HttpClient http, ServiceTokens tokens)
         {
             // A credential identity cannot read (malformed, too long) is simply not a valid one.
             return (int)response.StatusCode is >= 400 and < 500 and not 401 and not 403
-                ? new IntrospectResponse(false, null, null, null, null, null, null, null, null, null)
+                ? new IntrospectResponse(false, null, null, null, null, null, null, null, null, null, null)
                 : throw new HttpRequestException($"Introspection answered {(int)response.StatusCode}.", null, response.StatusCode);
         }
         return await response.Content.ReadFromJsonAsync<IntrospectResponse>(cancellationToken)

@@ -9,7 +9,8 @@ namespace Gateway.Auth;
 /// temporary queue, so every instance hears every revocation.
 /// </summary>
 public sealed class RevocationConsumer(CallerCache cache, ILogger<RevocationConsumer> logger) :
-    IConsumer<TokenRevoked>, IConsumer<ApiKeyRevoked>, IConsumer<UserDisabled>, IConsumer<UserCredentialsRevoked>, IConsumer<UserRolesChanged>
+    IConsumer<TokenRevoked>, IConsumer<ApiKeyRevoked>, IConsumer<UserDisabled>, IConsumer<UserCredentialsRevoked>, IConsumer<UserRolesChanged>,
+    IConsumer<UserPermissionsChanged>
 {
     public Task Consume(ConsumeContext<TokenRevoked> context) => DropCredential(context.Message.CredentialId);
 
@@ -20,6 +21,8 @@ public sealed class RevocationConsumer(CallerCache cache, ILogger<RevocationCons
     public Task Consume(ConsumeContext<UserCredentialsRevoked> context) => DropUser(context.Message.UserId);
 
     public Task Consume(ConsumeContext<UserRolesChanged> context) => DropUser(context.Message.UserId);
+
+    public Task Consume(ConsumeContext<UserPermissionsChanged> context) => DropUser(context.Message.UserId);
 
     private Task DropCredential(string credentialId)
     {

@@ -19,6 +19,12 @@ public sealed record ApiKeyRevoked(Guid UserId, string CredentialId, DateTimeOff
 public sealed record UserRolesChanged(Guid UserId, IReadOnlyList<string> Roles, DateTimeOffset ChangedAt);
 
 /// <summary>
+/// An administrator changed a user's grants (now <paramref name="Permissions"/>, as <c>resource:access</c>); gateways
+/// drop what they cached about the user so the new grants apply.
+/// </summary>
+public sealed record UserPermissionsChanged(Guid UserId, IReadOnlyList<string> Permissions, DateTimeOffset ChangedAt);
+
+/// <summary>
 /// identity has refused every credential of the user (after <c>UserDisabled</c>): gateways drop what they cached,
 /// and a fresh introspection now answers inactive.
 /// </summary>

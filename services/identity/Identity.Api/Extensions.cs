@@ -2,6 +2,7 @@ using Identity.Api.Accounts;
 using Identity.Api.Codes;
 using Identity.Api.Data;
 using Identity.Api.DevOutbox;
+using Identity.Api.Grants;
 using Identity.Api.OAuth;
 using Identity.Api.Sessions;
 using Identity.Api.SignIn;
@@ -28,7 +29,7 @@ internal static class Extensions
         });
 
         var options = builder.Configuration.GetSection("Identity");
-        builder.Services.AddOptions<IdentityOptions>().Bind(options);
+        builder.Services.AddOptions<IdentityOptions>().Bind(options).ValidateDataAnnotations().ValidateOnStart();
         if (options.GetValue<bool>(nameof(IdentityOptions.DevOutbox)))
         {
             if (builder.Environment.IsProduction())
@@ -51,5 +52,6 @@ internal static class Extensions
         builder.Services.AddScoped<CodeSignIn>();
         builder.Services.AddScoped<TokenService>();
         builder.Services.AddScoped<SessionService>();
+        builder.Services.AddScoped<EffectivePermissions>();
     }
 }

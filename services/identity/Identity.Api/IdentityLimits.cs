@@ -55,6 +55,10 @@ public sealed class IdentityLimits : IValidatableObject
     [Range(1, 86_400, ErrorMessage = OutOfRange)]
     public int TokenSlideThrottleSeconds { get; set; } = 60;
 
+    /// <summary>How long a user's grants are cached; a change applies at once regardless (the key carries a version).</summary>
+    [Range(1, 86_400, ErrorMessage = OutOfRange)]
+    public int PermissionCacheSeconds { get; set; } = 300;
+
     [Range(60, 31_536_000, ErrorMessage = OutOfRange)]
     public int SessionLifetimeSeconds { get; set; } = 604_800;
 
@@ -69,6 +73,7 @@ public sealed class IdentityLimits : IValidatableObject
     public TimeSpan TokenLifetime => TimeSpan.FromSeconds(TokenLifetimeSeconds);
     public TimeSpan TokenAbsoluteLifetime => TimeSpan.FromSeconds(TokenAbsoluteLifetimeSeconds);
     public TimeSpan TokenSlideThrottle => TimeSpan.FromSeconds(TokenSlideThrottleSeconds);
+    public TimeSpan PermissionCache => TimeSpan.FromSeconds(PermissionCacheSeconds);
     public TimeSpan SessionLifetime => TimeSpan.FromSeconds(SessionLifetimeSeconds);
     public TimeSpan OAuthStateLifetime => TimeSpan.FromSeconds(OAuthStateSeconds);
 

@@ -1,3 +1,5 @@
+using Platform.ServiceDefaults.Auth;
+
 namespace Identity.Api.Accounts;
 
 /// <summary>A person who can sign in. Email and phone are only ever set from a verified code or OAuth email.</summary>
@@ -10,6 +12,8 @@ public sealed class User
     public UserStatus Status { get; set; } = UserStatus.Active;
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? LastSignInAt { get; set; }
+    /// <summary>Bumped by every change to the user's grants; part of their cache key.</summary>
+    public int PermissionsVersion { get; set; }
 
     public bool IsActive => Status == UserStatus.Active;
 }
@@ -18,10 +22,4 @@ public enum UserStatus
 {
     Active,
     Disabled,
-}
-
-public static class UserRoles
-{
-    public const string User = "user";
-    public const string Admin = "admin";
 }

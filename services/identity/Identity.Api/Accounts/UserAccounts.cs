@@ -3,6 +3,7 @@ using Identity.Api.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Platform.Contracts.Identity;
+using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Messaging;
 
 namespace Identity.Api.Accounts;

@@ -3,6 +3,7 @@ using Identity.Api.Accounts;
 using Identity.Api.Bans;
 using Identity.Api.Codes;
 using Identity.Api.Data;
+using Identity.Api.Grants;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Platform.Contracts.Identity;
@@ -13,7 +14,7 @@ using Platform.ServiceDefaults.Messaging;
 
 namespace Identity.Api.Admin;
 
-/// <summary>Administrators: users' roles, granting and revoking admin, bans. Every write is audited.</summary>
+/// <summary>Administrators: users' roles and grants, bans. Every write is audited.</summary>
 public static class AdminEndpoints
 {
     public sealed record BanRequest(string? Kind, string? Value, int? DurationSeconds, string? Reason);
@@ -22,13 +23,19 @@ public static class AdminEndpoints
 
     public static RouteGroupBuilder MapAdmin(this RouteGroupBuilder api)
     {
-        var admin = api.MapGroup("/admin").RequireAuthorization(InternalAuthExtensions.AdminPolicy).WithTags("Administration");
-        admin.MapGet("/users", ListUsersAsync);
-        admin.MapPut("/users/{id:guid}/roles/admin", (Guid id, HttpContext http, IdentityDbContext db, TimeProvider time, CancellationToken ct) => SetAdminAsync(id, true, http, db, time, ct));
-        admin.MapDelete("/users/{id:guid}/roles/admin", (Guid id, HttpContext http, IdentityDbContext db, TimeProvider time, CancellationToken ct) => SetAdminAsync(id, false, http, db, time, ct));
-        admin.MapGet("/bans", ListBansAsync);
-        admin.MapPost("/bans", BanAsync);
-        admin.MapDelete("/bans/{id:long}", LiftBanAsync);
+        var admin = api.MapGroup("/admin").WithTags("Administration");
+        admin.MapGet("/users", ListUsersAsync).RequirePermission(Permissions.Identity.Users);
+
+        var bans = admin.MapGroup("/bans").RequirePermission(Permissions.Identity.Bans);
+        bans.MapGet("", ListBansAsync);
+        bans.MapPost("", BanAsync);
+        bans.MapDelete("/{id:long}", LiftBanAsync);
+
+        // Roles and grants: administrators only, so no grant can be turned into more grants.
+        var administrators = admin.MapGroup("").RequireAuthorization(InternalAuthExtensions.AdminPolicy);
+        administrators.MapPut("/users/{id:guid}/roles/admin", (Guid id, HttpContext http, IdentityDbContext db, TimeProvider time, CancellationToken ct) => SetAdminAsync(id, true, http, db, time, ct));
+        administrators.MapDelete("/users/{id:guid}/roles/admin", (Guid id, HttpContext http, IdentityDbContext db, TimeProvider time, CancellationToken ct) => SetAdminAsync(id, false, http, db, time, ct));
+        administrators.MapGrants();
         return api;
     }
 

@@ -3,6 +3,7 @@ using Identity.Api.ApiKeys;
 using Identity.Api.Bans;
 using Identity.Api.Codes;
 using Identity.Api.DevOutbox;
+using Identity.Api.Grants;
 using Identity.Api.OAuth;
 using Identity.Api.Sessions;
 using Identity.Api.Tokens;
@@ -23,6 +24,7 @@ public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> option
     public DbSet<DevOutboxMessage> DevOutbox => Set<DevOutboxMessage>();
     public DbSet<ExternalLogin> ExternalLogins => Set<ExternalLogin>();
     public DbSet<UserSession> UserSessions => Set<UserSession>();
+    public DbSet<PermissionGrant> PermissionGrants => Set<PermissionGrant>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -80,6 +82,14 @@ public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> option
             e.Property(l => l.Subject).HasMaxLength(255);
             e.Property(l => l.Email).HasMaxLength(254);
             e.HasIndex(l => l.UserId);
+        });
+        modelBuilder.Entity<PermissionGrant>(e =>
+        {
+            e.HasKey(g => new { g.UserId, g.Resource });
+            e.Property(g => g.Resource).HasMaxLength(50);
+            e.Property(g => g.Access).HasMaxLength(10);
+            e.Property(g => g.GrantedBy).HasMaxLength(64);
+            e.HasOne<User>().WithMany().HasForeignKey(g => g.UserId).OnDelete(DeleteBehavior.Cascade);
         });
         modelBuilder.Entity<DevOutboxMessage>(e =>
         {

@@ -1,6 +1,7 @@
 using Identity.Api.Accounts;
 using Identity.Api.ApiKeys;
 using Identity.Api.Data;
+using Identity.Api.Grants;
 using Identity.Api.Sessions;
 using Identity.Api.Tokens;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -31,7 +32,8 @@ public static class IntrospectionEndpoints
         string? CredentialId = null,
         DateTimeOffset? ExpiresAt = null,
         string? CsrfToken = null,
-        CredentialLimits? Limits = null)
+        CredentialLimits? Limits = null,
+        IReadOnlyList<string>? Permissions = null)
     {
         public static readonly IntrospectResponse Inactive = new(false);
     }
@@ -45,8 +47,8 @@ public static class IntrospectionEndpoints
     }
 
     private static async Task<Results<Ok<IntrospectResponse>, ProblemHttpResult>> IntrospectAsync(
-        IntrospectRequest request, IdentityDbContext db, TokenService tokens, SessionService sessions, TimeProvider time,
-        IOptions<IdentityLimits> limits, CancellationToken cancellationToken)
+        IntrospectRequest request, IdentityDbContext db, TokenService tokens, SessionService sessions, EffectivePermissions permissions,
+        TimeProvider time, IOptions<IdentityLimits> limits, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(request.Credential) || request.Credential.Length > 512)
         {
@@ -57,11 +59,11 @@ public static class IntrospectionEndpoints
         {
             case InternalClaims.Types.Token:
                 var token = await tokens.ResolveAsync(request.Credential, cancellationToken);
-                return await AnswerAsync(db, token?.UserId, InternalClaims.Types.Token, token?.Id.ToString(), token?.ExpiresAt, null, null, cancellationToken);
+                return await AnswerAsync(db, permissions, token?.UserId, InternalClaims.Types.Token, token?.Id.ToString(), token?.ExpiresAt, null, null, cancellationToken);
 
             case InternalClaims.Types.Session:
                 var session = await sessions.ResolveAsync(request.Credential, cancellationToken);
-                return await AnswerAsync(db, session?.UserId, InternalClaims.Types.Session, session?.CredentialId, session?.ExpiresAt,
+                return await AnswerAsync(db, permissions, session?.UserId, InternalClaims.Types.Session, session?.CredentialId, session?.ExpiresAt,
                     session is null ? null : sessions.CsrfToken(session.CredentialId), null, cancellationToken);
 
             case InternalClaims.Types.ApiKey:
@@ -72,7 +74,7 @@ public static class IntrospectionEndpoints
                     return TypedResults.Ok(IntrospectResponse.Inactive);
                 }
                 await TouchAsync(db, key, now, limits.Value.TokenSlideThrottle, cancellationToken);
-                return await AnswerAsync(db, key.UserId, InternalClaims.Types.ApiKey, key.Id.ToString(), key.ExpiresAt, null,
+                return await AnswerAsync(db, permissions, key.UserId, InternalClaims.Types.ApiKey, key.Id.ToString(), key.ExpiresAt, null,
                     new CredentialLimits(key.RequestsPerMinute, key.Concurrency, key.DailyCostLimit), cancellationToken);
 
             default:
@@ -81,7 +83,7 @@ public static class IntrospectionEndpoints
     }
 
     private static async Task<Results<Ok<IntrospectResponse>, ProblemHttpResult>> AnswerAsync(
-        IdentityDbContext db, Guid? userId, string type, string? credentialId, DateTimeOffset? expiresAt, string? csrf,
+        IdentityDbContext db, EffectivePermissions permissions, Guid? userId, string type, string? credentialId, DateTimeOffset? expiresAt, string? csrf,
         CredentialLimits? limits, CancellationToken cancellationToken)
     {
         if (userId is null || credentialId is null)
@@ -93,7 +95,8 @@ public static class IntrospectionEndpoints
         {
             return TypedResults.Ok(IntrospectResponse.Inactive);
         }
-        return TypedResults.Ok(new IntrospectResponse(true, user.Id, user.Roles, user.Email, user.Phone, type, credentialId, expiresAt, csrf, limits));
+        var granted = await permissions.OfAsync(user, cancellationToken);
+        return TypedResults.Ok(new IntrospectResponse(true, user.Id, user.Roles, user.Email, user.Phone, type, credentialId, expiresAt, csrf, limits, granted));
     }
 
     // last_used_at is informational: written at most once per throttle interval per key.

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Jobs;
@@ -25,7 +26,7 @@ public static partial class PoolGroupEndpoints
 
     public static RouteGroupBuilder MapPoolGroups(this RouteGroupBuilder api)
     {
-        var groups = api.MapGroup("/pool-groups").RequireAuthorization(InternalAuthExtensions.AdminPolicy).WithTags("Pool groups");
+        var groups = api.MapGroup("/pool-groups").RequirePermission(Permissions.Pool.Groups).WithTags("Pool groups");
         groups.MapGet("/", ListAsync);
         groups.MapGet("/{id:guid}", GetAsync);
         groups.MapPost("/", CreateAsync).RequireDomain("pool");

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Jobs;
@@ -17,7 +18,7 @@ public static class JobEndpoints
 
     public static RouteGroupBuilder MapJobs(this RouteGroupBuilder api)
     {
-        var jobs = api.MapGroup("/jobs").RequireAuthorization(InternalAuthExtensions.AdminPolicy).WithTags("Jobs");
+        var jobs = api.MapGroup("/jobs").RequirePermission(Permissions.Pool.Jobs).WithTags("Jobs");
         jobs.MapGet("/", ListAsync);
         jobs.MapGet("/{id:guid}", GetAsync);
         jobs.MapPost("/{id:guid}/retry", RetryAsync).RequireDomain("pool");

@@ -2,6 +2,7 @@ using System.Net.Mail;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Http;
 using Pool.Api.Data;
@@ -35,7 +36,7 @@ public static class MotherEndpoints
 
     public static RouteGroupBuilder MapMothers(this RouteGroupBuilder api)
     {
-        var mothers = api.MapGroup("/mothers").RequireAuthorization(InternalAuthExtensions.AdminPolicy).WithTags("Mothers");
+        var mothers = api.MapGroup("/mothers").RequirePermission(Permissions.Pool.Mothers).WithTags("Mothers");
         mothers.MapGet("/", ListAsync);
         mothers.MapGet("/{id:guid}", GetAsync);
         mothers.MapGet("/{id:guid}/seats", SeatsAsync);

@@ -30,11 +30,11 @@ public static class RelayEndpoints
         app.Map("/relay/v1/{**rest}", RelayAsync).ExcludeFromDescription();
 
         var relay = app.MapGroup("/api/pool/relay").WithTags("Relay");
-        relay.MapGet("/usage", UsageAsync).RequireAuthorization(InternalAuthExtensions.AdminPolicy);
-        relay.MapGet("/realtime", RealtimeAsync).RequireAuthorization(InternalAuthExtensions.AdminPolicy);
+        relay.MapGet("/usage", UsageAsync).RequirePermission(Permissions.Pool.Relay);
+        relay.MapGet("/realtime", RealtimeAsync).RequirePermission(Permissions.Pool.Relay);
         relay.MapGet("/usage/mine", MyUsageAsync);
-        relay.MapGet("/settings", SettingsAsync).RequireAuthorization(InternalAuthExtensions.AdminPolicy);
-        relay.MapPut("/settings", UpdateSettingsAsync).RequireAuthorization(InternalAuthExtensions.AdminPolicy).RequireDomain("pool");
+        relay.MapGet("/settings", SettingsAsync).RequirePermission(Permissions.Pool.Relay);
+        relay.MapPut("/settings", UpdateSettingsAsync).RequirePermission(Permissions.Pool.Relay).RequireDomain("pool");
         return app;
     }
 

@@ -20,7 +20,7 @@ public static class CampaignEndpoints
 
     public static RouteGroupBuilder MapCampaigns(this RouteGroupBuilder api)
     {
-        var campaigns = api.MapGroup("/campaigns").RequireAuthorization(InternalAuthExtensions.AdminPolicy).WithTags("Campaigns");
+        var campaigns = api.MapGroup("/campaigns").RequirePermission(Permissions.Promo.Campaigns).WithTags("Campaigns");
         campaigns.MapGet("/", ListAsync);
         campaigns.MapGet("/{campaignBid}", GetAsync);
         campaigns.MapPost("/", CreateAsync).RequireDomain("promo");

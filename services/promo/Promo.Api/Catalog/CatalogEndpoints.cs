@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Http;
 using Promo.Api.Data;
@@ -31,7 +32,7 @@ public static class CatalogEndpoints
         var products = api.MapGroup("/products").WithTags("Catalog");
         products.MapGet("/", ListAsync).AllowAnonymous();
         products.MapGet("/{id:guid}", GetAsync).AllowAnonymous();
-        var admin = api.MapGroup("/").RequireAuthorization(InternalAuthExtensions.AdminPolicy).WithTags("Catalog");
+        var admin = api.MapGroup("/").RequirePermission(Permissions.Promo.Catalog).WithTags("Catalog");
         admin.MapPost("/products", CreateAsync).RequireDomain("promo");
         admin.MapPatch("/products/{id:guid}", UpdateAsync).RequireDomain("promo");
         admin.MapPost("/products/{id:guid}/skus", AddSkuAsync).RequireDomain("promo");
@@ -40,7 +41,7 @@ public static class CatalogEndpoints
         return api;
     }
 
-    /// <summary>Products on sale with their SKUs on sale; an admin asking <c>?all=true</c> sees everything.</summary>
+    /// <summary>Products on sale with their SKUs on sale; an admin (or a catalog grant holder) asking <c>?all=true</c> sees everything.</summary>
     private static async Task<Results<Ok<PagedResult<ProductResponse>>, ValidationProblem>> ListAsync(
         [AsParameters] PageRequest page, bool? all, ClaimsPrincipal user, PromoDbContext db, CancellationToken cancellationToken)
     {
@@ -48,7 +49,7 @@ public static class CatalogEndpoints
         {
             return TypedResults.ValidationProblem(errors);
         }
-        var everything = all == true && user.IsInRole("admin");
+        var everything = all == true && user.Can(Permissions.Promo.Catalog, Permissions.Read);
         var query = db.Products.AsNoTracking().Include(p => p.Skus).Where(p => everything || p.Active);
         var total = await query.LongCountAsync(cancellationToken);
         var items = await query.OrderBy(p => p.Name).ThenBy(p => p.Id).Skip(page.Skip).Take(page.PageSize).ToListAsync(cancellationToken);
@@ -57,7 +58,7 @@ public static class CatalogEndpoints
 
     private static async Task<Results<Ok<ProductResponse>, ProblemHttpResult>> GetAsync(Guid id, ClaimsPrincipal user, PromoDbContext db, CancellationToken cancellationToken)
     {
-        var admin = user.IsInRole("admin");
+        var admin = user.Can(Permissions.Promo.Catalog, Permissions.Read);
         return await db.Products.AsNoTracking().Include(p => p.Skus).FirstOrDefaultAsync(p => p.Id == id, cancellationToken) is { } product && (admin || product.Active)
             ? TypedResults.Ok(ToResponse(product, admin))
             : Problems.NotFound($"Product {id} does not exist.");

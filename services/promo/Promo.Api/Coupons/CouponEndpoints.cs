@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Http;
 using Promo.Api.Campaigns;
@@ -29,7 +30,7 @@ public static class CouponEndpoints
 
     public static RouteGroupBuilder MapCoupons(this RouteGroupBuilder api)
     {
-        var coupons = api.MapGroup("/coupons").RequireAuthorization(InternalAuthExtensions.AdminPolicy).WithTags("Coupons");
+        var coupons = api.MapGroup("/coupons").RequirePermission(Permissions.Promo.Coupons).WithTags("Coupons");
         coupons.MapGet("/", ListAsync);
         coupons.MapGet("/{couponBid}", GetAsync);
         coupons.MapGet("/{couponBid}/codes", ListCodesAsync);

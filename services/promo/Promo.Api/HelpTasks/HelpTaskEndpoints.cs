@@ -29,7 +29,7 @@ public static class HelpTaskEndpoints
         tasks.MapGet("/", ListMineAsync);
         tasks.MapGet("/{taskNo}", GetAsync);
 
-        var payouts = api.MapGroup("/payouts").RequireAuthorization(InternalAuthExtensions.AdminPolicy).WithTags("Payouts");
+        var payouts = api.MapGroup("/payouts").RequirePermission(Permissions.Promo.Payouts).WithTags("Payouts");
         payouts.MapGet("/", ListPayoutsAsync);
         payouts.MapPost("/{id:guid}/approve", (Guid id, ReviewRequest? request, HttpContext http, PromoDbContext db, TimeProvider time, CancellationToken ct) =>
             ReviewAsync(id, PayoutStatus.Approved, request, http, db, time, ct)).RequireDomain("promo");

@@ -32,9 +32,9 @@ public static partial class OrderEndpoints
         orders.MapGet("/{orderBid}", GetAsync);
         orders.MapPost("/{orderBid}/cancel", CancelAsync);
         orders.MapPost("/{orderBid}/receive", ReceiveAsync);
-        orders.MapPost("/{orderBid}/ship", ShipAsync).RequireAuthorization(InternalAuthExtensions.AdminPolicy).RequireDomain("promo");
+        orders.MapPost("/{orderBid}/ship", ShipAsync).RequirePermission(Permissions.Promo.Orders).RequireDomain("promo");
 
-        api.MapGet("/admin/orders", ListAllAsync).RequireAuthorization(InternalAuthExtensions.AdminPolicy).WithTags("Orders");
+        api.MapGet("/admin/orders", ListAllAsync).RequirePermission(Permissions.Promo.Orders).WithTags("Orders");
         return api;
     }
 
@@ -204,7 +204,7 @@ public static partial class OrderEndpoints
             o.PayAmount, o.CouponCode, o.CouponDiscount, o.HelpTaskNo, campaigns, o.CreatedAt, o.ExpiresAt, o.PaidAt, o.ShippedAt, o.ReceivedAt, o.ClosedAt);
 
     private static bool CanSee(ClaimsPrincipal user, Order order) =>
-        user.IsInRole("admin") || user.UserId()?.ToString("N") == order.UserBid;
+        user.Can(Permissions.Promo.Orders, Permissions.Read) || user.UserId()?.ToString("N") == order.UserBid;
 
     // Someone else's order is answered like a missing one, so order ids cannot be probed.
     private static ProblemHttpResult NotFound(string orderBid) => Problems.NotFound($"Order {orderBid} does not exist.");

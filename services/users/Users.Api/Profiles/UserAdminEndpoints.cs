@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Platform.Contracts.Users;
+using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Messaging;
@@ -13,7 +14,7 @@ public static class UserAdminEndpoints
 {
     public static RouteGroupBuilder MapUserAdmin(this RouteGroupBuilder api)
     {
-        var admin = api.MapGroup("").RequireAuthorization(InternalAuthExtensions.AdminPolicy).WithTags("User administration");
+        var admin = api.MapGroup("").RequirePermission(Permissions.Users.Profiles).WithTags("User administration");
         admin.MapGet("/", ListAsync);
         admin.MapGet("/{id:guid}", GetAsync);
         admin.MapPost("/{id:guid}/disable", (Guid id, HttpContext http, UsersDbContext db, TimeProvider time, CancellationToken ct) => SetStatusAsync(id, ProfileStatus.Disabled, http, db, time, ct)).RequireDomain("users");

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Http;
 using Users.Api.Data;
@@ -24,7 +25,7 @@ public static partial class RedeemCodeEndpoints
 
     public static RouteGroupBuilder MapRedeemCodes(this RouteGroupBuilder api)
     {
-        var codes = api.MapGroup("/redeem-codes").RequireAuthorization(InternalAuthExtensions.AdminPolicy).WithTags("Redeem codes");
+        var codes = api.MapGroup("/redeem-codes").RequirePermission(Permissions.Users.RedeemCodes).WithTags("Redeem codes");
         codes.MapPost("/", CreateAsync).RequireDomain("users");
         codes.MapGet("/", ListAsync);
         codes.MapPost("/{id:guid}/disable", DisableCodeAsync).RequireDomain("users");

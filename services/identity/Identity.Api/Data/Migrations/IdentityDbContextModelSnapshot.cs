@@ -43,6 +43,10 @@ namespace Identity.Api.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_sign_in_at");
 
+                    b.Property<int>("PermissionsVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("permissions_version");
+
                     b.Property<string>("Phone")
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)")
@@ -300,6 +304,39 @@ namespace Identity.Api.Data.Migrations
                         .HasDatabaseName("ix_dev_outbox_target");
 
                     b.ToTable("dev_outbox", (string)null);
+                });
+
+            modelBuilder.Entity("Identity.Api.Grants.PermissionGrant", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.Property<string>("Resource")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("resource");
+
+                    b.Property<string>("Access")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("access");
+
+                    b.Property<DateTimeOffset>("GrantedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("granted_at");
+
+                    b.Property<string>("GrantedBy")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("granted_by");
+
+                    b.HasKey("UserId", "Resource")
+                        .HasName("pk_permission_grants");
+
+                    b.ToTable("permission_grants", (string)null);
                 });
 
             modelBuilder.Entity("Identity.Api.OAuth.ExternalLogin", b =>
@@ -586,6 +623,16 @@ namespace Identity.Api.Data.Migrations
                         .HasDatabaseName("ix_sessions_expires_at");
 
                     b.ToTable("sessions", (string)null);
+                });
+
+            modelBuilder.Entity("Identity.Api.Grants.PermissionGrant", b =>
+                {
+                    b.HasOne("Identity.Api.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_permission_grants_users_user_id");
                 });
 #pragma warning restore 612, 618
         }
