@@ -10,7 +10,10 @@ using Platform.ServiceDefaults.Auth;
 
 namespace Identity.Tests;
 
-/// <summary>Real servers, and on them two stacks (identity + two gateway instances): with Redis and without.</summary>
+/// <summary>
+/// Real servers, and on them two stacks (identity + two gateway instances): with Redis and without; plus identity
+/// hosts whose code senders talk to stand-in SMTP and SMS providers.
+/// </summary>
 public sealed class IdentityPlatform : IAsyncLifetime
 {
     public ServersFixture Servers { get; } = new();
@@ -19,6 +22,7 @@ public sealed class IdentityPlatform : IAsyncLifetime
     public RelayProbe Relay { get; private set; } = null!;
     public Stack WithRedis { get; private set; } = null!;
     public Stack WithoutRedis { get; private set; } = null!;
+    public SenderHosts Senders { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -28,12 +32,14 @@ public sealed class IdentityPlatform : IAsyncLifetime
         Relay = await RelayProbe.StartAsync();
         WithRedis = await Stack.StartAsync(Servers, OAuth, Probe, Relay, redis: true);
         WithoutRedis = await Stack.StartAsync(Servers, OAuth, Probe, Relay, redis: false);
+        Senders = await SenderHosts.StartAsync(Servers);
     }
 
     public async Task DisposeAsync()
     {
         if (WithRedis is not null) await WithRedis.DisposeAsync();
         if (WithoutRedis is not null) await WithoutRedis.DisposeAsync();
+        if (Senders is not null) await Senders.DisposeAsync();
         if (OAuth is not null) await OAuth.DisposeAsync();
         if (Probe is not null) await Probe.DisposeAsync();
         if (Relay is not null) await Relay.DisposeAsync();
@@ -156,7 +162,7 @@ public sealed class Stack : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -2,11 +2,14 @@ using Identity.Api.Accounts;
 using Identity.Api.Codes;
 using Identity.Api.Data;
 using Identity.Api.DevOutbox;
+using Identity.Api.Email;
 using Identity.Api.Grants;
 using Identity.Api.OAuth;
 using Identity.Api.Sessions;
 using Identity.Api.SignIn;
+using Identity.Api.Sms;
 using Identity.Api.Tokens;
+using Microsoft.Extensions.Options;
 
 namespace Identity.Api;
 
@@ -29,19 +32,13 @@ internal static class Extensions
         });
 
         var options = builder.Configuration.GetSection("Identity");
-        builder.Services.AddOptions<IdentityOptions>().Bind(options).ValidateDataAnnotations().ValidateOnStart();
-        if (options.GetValue<bool>(nameof(IdentityOptions.DevOutbox)))
+        builder.Services.AddOptions<IdentityOptions>().Bind(options);
+        var devOutbox = options.GetValue<bool>(nameof(IdentityOptions.DevOutbox));
+        if (devOutbox && builder.Environment.IsProduction())
         {
-            if (builder.Environment.IsProduction())
-            {
-                throw new InvalidOperationException("Identity:DevOutbox must not be on in Production: it makes every sign-in code readable.");
-            }
-            builder.Services.AddScoped<ICodeSender, DevOutboxSender>();
+            throw new InvalidOperationException("Identity:DevOutbox must not be on in Production: it makes every sign-in code readable.");
         }
-        else
-        {
-            builder.Services.AddSingleton<ICodeSender, UnconfiguredCodeSender>();
-        }
+        builder.AddCodeSenders(devOutbox);
 
         builder.Services.AddOptions<OAuthOptions>().Bind(options.GetSection("OAuth"));
         builder.Services.AddHttpClient<OAuthClient>();
@@ -53,5 +50,62 @@ internal static class Extensions
         builder.Services.AddScoped<TokenService>();
         builder.Services.AddScoped<SessionService>();
         builder.Services.AddScoped<EffectivePermissions>();
+    }
+
+    /// <summary>
+    /// Each channel's sender, chosen here by configuration: its provider when configured (SMTP when
+    /// <c>Identity:Email:Smtp:Host</c> is set, the HTTP provider when <c>Identity:Sms:Http:Url</c> is), else the
+    /// development outbox when on, else none (sending answers 503). A half-configured provider fails startup.
+    /// </summary>
+    private static void AddCodeSenders(this IHostApplicationBuilder builder, bool devOutbox)
+    {
+        builder.Services.AddScoped<ICodeSender, ChannelCodeSender>();
+
+        builder.Services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<SmtpOptions>, SmtpOptionsValidator>();
+        if (!string.IsNullOrWhiteSpace(builder.Configuration[$"{SmtpOptions.Section}:{nameof(SmtpOptions.Host)}"]))
+        {
+            builder.Services.AddKeyedSingleton<ICodeSender, SmtpCodeSender>(Channel.Email);
+        }
+        else
+        {
+            AddFallbackSender(Channel.Email);
+        }
+
+        builder.Services.AddOptions<SmsHttpOptions>().BindConfiguration(SmsHttpOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<SmsHttpOptions>, SmsHttpOptionsValidator>();
+        if (!string.IsNullOrWhiteSpace(builder.Configuration[$"{SmsHttpOptions.Section}:{nameof(SmsHttpOptions.Url)}"]))
+        {
+            // No retries, unlike other clients: a provider that answered 5xx or timed out may still have sent the
+            // text, and a second try could deliver the code twice. The user asks again instead (a failed send is
+            // not counted). No redirects either: the credential header must not follow one elsewhere.
+#pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked experimental; it is the documented opt-out.
+            builder.Services.AddHttpClient<SmsHttpSender>((services, http) =>
+                    http.Timeout = TimeSpan.FromSeconds(services.GetRequiredService<IOptions<SmsHttpOptions>>().Value.TimeoutSeconds))
+                .ConfigurePrimaryHttpMessageHandler((handler, _) =>
+                {
+                    if (handler is SocketsHttpHandler sockets) sockets.AllowAutoRedirect = false;
+                    else if (handler is HttpClientHandler client) client.AllowAutoRedirect = false;
+                })
+                .RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+            builder.Services.AddKeyedTransient<ICodeSender>(Channel.Sms, (services, _) => services.GetRequiredService<SmsHttpSender>());
+        }
+        else
+        {
+            AddFallbackSender(Channel.Sms);
+        }
+
+        void AddFallbackSender(Channel channel)
+        {
+            if (devOutbox)
+            {
+                builder.Services.AddKeyedScoped<ICodeSender, DevOutboxSender>(channel);
+            }
+            else
+            {
+                builder.Services.AddKeyedSingleton<ICodeSender, UnconfiguredCodeSender>(channel);
+            }
+        }
     }
 }

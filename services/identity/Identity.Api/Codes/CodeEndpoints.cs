@@ -26,7 +26,8 @@ public static class CodeEndpoints
     }
 
     /// <summary>
-    /// Sends a 6-digit code. Every limit is counted from <c>verify_codes</c> in PostgreSQL under advisory locks on
+    /// Sends a 6-digit code through the channel's sender (502 <c>code_delivery_failed</c> when its provider fails,
+    /// 503 <c>sender_unavailable</c> when none is configured). Every limit is counted from <c>verify_codes</c> in PostgreSQL under advisory locks on
     /// the IP and the target, so concurrent requests and other instances see the same counts.
     /// </summary>
     private static async Task<Results<Accepted<CodeSent>, ProblemHttpResult>> SendAsync(
@@ -97,7 +98,9 @@ public static class CodeEndpoints
                     Ip = ip,
                 };
                 db.VerifyCodes.Add(row);
-                await sender.SendAsync(channel, target, code, ct);
+                // Sent inside the transaction: if the provider fails, the row is rolled back, so a code that never
+                // arrived neither starts the resend interval nor counts toward the IP or daily limits.
+                await sender.SendAsync(channel, target, code, row.ExpiresAt - now, ct);
                 await db.SaveChangesAsync(ct);
                 return (Results<Accepted<CodeSent>, ProblemHttpResult>)TypedResults.Accepted((string?)null,
                     new CodeSent(row.ExpiresAt, limits.ResendIntervalSeconds));
@@ -106,6 +109,12 @@ public static class CodeEndpoints
         catch (CodeSenderUnavailableException e)
         {
             return Problems.Create(StatusCodes.Status503ServiceUnavailable, "sender_unavailable", e.Message);
+        }
+        catch (CodeDeliveryFailedException e)
+        {
+            var by = e.Channel == Channel.Email ? "email" : "SMS";
+            return Problems.Create(StatusCodes.Status502BadGateway, "code_delivery_failed",
+                $"The code could not be sent by {by}: the provider did not take it. Nothing was counted; ask again.");
         }
     }
 
