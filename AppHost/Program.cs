@@ -36,7 +36,7 @@ var promo = AddService("promo", "services/promo/Promo.Api", 5104, promodb)
 
 // The gateway: the one external endpoint. It resolves credentials through identity, caches the answers (dropping
 // them on revocation events) and forwards an internal ES256 JWT signed with a key only it holds.
-builder.AddProject("gateway", "gateway/Gateway")
+var gateway = builder.AddProject("gateway", "gateway/Gateway")
        .WithHttpEndpoint(port: 5080, external: true)
        .WithSigningKey("InternalAuth__SigningKey", InternalSigningKey)
        .WithReference(identity).WaitFor(identity)
@@ -44,6 +44,13 @@ builder.AddProject("gateway", "gateway/Gateway")
        .WithReference(pool).WaitFor(pool)
        .WithReference(promo).WaitFor(promo)
        .WithReference(cache).WithReference(messaging);
+
+if (builder.Configuration["Environment"] is null or "Development")
+{
+    // A browser page served from the gateway's own address may create cookie sessions.
+    identity.WithEnvironment("Identity__AllowedOrigins__0", () => $"http://localhost:{gateway.Resource.Port}")
+            .WithEnvironment("Identity__AllowedOrigins__1", () => $"http://127.0.0.1:{gateway.Resource.Port}");
+}
 
 builder.Build().Run();
 

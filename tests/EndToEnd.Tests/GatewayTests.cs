@@ -82,6 +82,34 @@ public sealed class GatewayTests(PlatformFixture platform) : IClassFixture<Platf
     }
 
     [Fact]
+    public async Task A_page_on_the_gateways_own_origin_signs_in_with_a_cookie_session_and_another_origin_is_refused()
+    {
+        var email = $"{Guid.NewGuid():N}@example.test";
+        using (var sent = await Gateway.PostAsync("/api/identity/codes", PlatformFixture.Json(new { channel = "email", target = email })))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
+        }
+        using var outbox = JsonDocument.Parse(await Gateway.GetStringAsync($"/api/identity/dev/outbox?target={Uri.EscapeDataString(email)}"));
+        var code = outbox.RootElement[0].GetProperty("code").GetString();
+
+        HttpRequestMessage Create(string origin)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/identity/sessions") { Content = PlatformFixture.Json(new { channel = "email", target = email, code }) };
+            request.Headers.Add("Origin", origin);
+            return request;
+        }
+        using (var elsewhere = await Gateway.SendAsync(Create("http://elsewhere.example")))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, elsewhere.StatusCode);
+        }
+        // A client of its own: the shared one would keep the cookie and sign in every later test's "anonymous" call.
+        using var browser = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = Gateway.BaseAddress };
+        using var created = await browser.SendAsync(Create($"http://localhost:{platform.AppHost.Ports["gateway"]}"));
+        Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        Assert.Contains(created.Headers.GetValues("Set-Cookie"), c => c.StartsWith("sid=", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_redeem_code_seats_its_redeemer_on_a_mother_of_the_codes_group_across_users_and_pool()
     {
         var admin = await platform.AdminTokenAsync();

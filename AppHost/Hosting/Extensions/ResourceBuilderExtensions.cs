@@ -20,6 +20,14 @@ public static class ResourceBuilderExtensions
         return builder;
     }
 
+    /// <summary>Gives the process a variable whose value is known only at start (another resource's port, say).</summary>
+    public static IResourceBuilder<T> WithEnvironment<T>(this IResourceBuilder<T> builder, string name, Func<string?> value)
+        where T : ExecutableResource
+    {
+        builder.Resource.AddEnvironment(variables => variables[name] = value());
+        return builder;
+    }
+
     /// <summary>
     /// Gives the process a 32-byte secret key (base64) in <paramref name="variable"/>: derived from the data
     /// directory's master key, so it is stable across runs, and random for ephemeral apps.
