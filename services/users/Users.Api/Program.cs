@@ -1,4 +1,7 @@
+using Platform.ServiceDefaults.Jobs;
 using Users.Api;
+using Users.Api.BulkStatus;
+using Users.Api.Data;
 using Users.Api.Profiles;
 using Users.Api.RedeemCodes;
 using Users.Api.Redemptions;
@@ -17,6 +20,8 @@ api.MapProfiles();
 api.MapRedeemCodes();
 api.MapRedemptions();
 api.MapUserAdmin();
+api.MapBulkStatus();
+api.MapJobAdmin<UsersDbContext>("users", "user_job");
 
 app.Run();
 
