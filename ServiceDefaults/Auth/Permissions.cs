@@ -26,6 +26,7 @@ public static class Permissions
     {
         public const string Profiles = "users.profiles";
         public const string RedeemCodes = "users.redeem-codes";
+        public const string Jobs = "users.jobs";
     }
 
     public static class Pool
@@ -49,7 +50,7 @@ public static class Permissions
     public static readonly IReadOnlyList<string> Resources =
     [
         Identity.Users, Identity.Bans,
-        Users.Profiles, Users.RedeemCodes,
+        Users.Profiles, Users.RedeemCodes, Users.Jobs,
         Pool.Mothers, Pool.Groups, Pool.Jobs, Pool.Relay,
         Promo.Catalog, Promo.Orders, Promo.Campaigns, Promo.Coupons, Promo.Payouts,
     ];

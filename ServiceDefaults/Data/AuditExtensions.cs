@@ -15,11 +15,19 @@ public static class AuditExtensions
     /// </summary>
     public static void Audit(this PlatformDbContext db, HttpContext http, string action, string entity, string? entityId,
         object? before, object? after, DateTimeOffset at) =>
+        db.Audit(ActorOf(http.User), http.ClientIp(), action, entity, entityId, before, after, at);
+
+    /// <summary>
+    /// The same, for an admin write carried out away from the request that asked for it (a job): the actor and
+    /// address are the ones that request recorded.
+    /// </summary>
+    public static void Audit(this PlatformDbContext db, string actor, string? actorIp, string action, string entity, string? entityId,
+        object? before, object? after, DateTimeOffset at) =>
         db.AuditLogs.Add(new AuditLog
         {
             At = at,
-            Actor = ActorOf(http.User),
-            ActorIp = http.ClientIp(),
+            Actor = actor,
+            ActorIp = actorIp,
             Action = action,
             Entity = entity,
             EntityId = entityId,

@@ -2,6 +2,8 @@ using System.Text.Json;
 using Medallion.Threading;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
 
 // The only value interpolated into SQL here is the job table's name, read from the EF model; every value is a parameter.
 #pragma warning disable EF1002
@@ -126,13 +128,27 @@ public sealed class JobQueue<TContext>(TContext db, IOptions<JobOptions> options
             UPDATE {{_table}} SET visible_until = {2} WHERE id = {0} AND lease_token = {1} AND status = 'running'
             """, [id, leaseToken, time.GetUtcNow() + _options.VisibilityTimeout], cancellationToken) == 1;
 
-    /// <summary>Marks the job succeeded with its counts, if the lease is still ours.</summary>
+    /// <summary>Writes a running job's counts so far and extends its lease; false when the lease is no longer ours.</summary>
+    public async Task<bool> ProgressAsync(Guid id, Guid leaseToken, JobOutcome progress, CancellationToken cancellationToken) =>
+        await db.Database.ExecuteSqlRawAsync($$"""
+            UPDATE {{_table}} SET visible_until = {2}, total = {3}, succeeded = {4}, failed = {5}
+            WHERE id = {0} AND lease_token = {1} AND status = 'running'
+            """, [id, leaseToken, time.GetUtcNow() + _options.VisibilityTimeout, progress.Total, progress.Succeeded, progress.Failed],
+            cancellationToken) == 1;
+
+    /// <summary>
+    /// Marks the job succeeded with its counts, if the lease is still ours; the outcome's error (the items that
+    /// failed) becomes its <c>last_error</c>, else that is cleared.
+    /// </summary>
     public async Task<bool> CompleteAsync(Guid id, Guid leaseToken, JobOutcome outcome, CancellationToken cancellationToken) =>
         await db.Database.ExecuteSqlRawAsync($$"""
-            UPDATE {{_table}} SET status = 'succeeded', finished_at = {2}, lease_token = NULL, last_error = NULL,
+            UPDATE {{_table}} SET status = 'succeeded', finished_at = {2}, lease_token = NULL, last_error = {6},
                 total = {3}, succeeded = {4}, failed = {5}
             WHERE id = {0} AND lease_token = {1} AND status = 'running'
-            """, [id, leaseToken, time.GetUtcNow(), outcome.Total, outcome.Succeeded, outcome.Failed], cancellationToken) == 1;
+            """, [id, leaseToken, time.GetUtcNow(), outcome.Total, outcome.Succeeded, outcome.Failed,
+                // Typed, because EF cannot map a bare DBNull in raw SQL.
+                new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = outcome.Error is { } error ? Truncate(error) : DBNull.Value }],
+            cancellationToken) == 1;
 
     /// <summary>
     /// Hands a job back at once, if the lease is still ours: its runner is stopping before the job finished. The
@@ -194,7 +210,7 @@ public sealed class JobQueue<TContext>(TContext db, IOptions<JobOptions> options
                 return (reset[0], null);
             }
         }
-        catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation) { }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation) { }
 
         // Someone retried it first, or a newer job of the same work is live.
         var current = await db.Set<Job>().AsNoTracking().FirstAsync(j => j.Id == id, cancellationToken);

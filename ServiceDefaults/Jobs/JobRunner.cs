@@ -100,7 +100,11 @@ public sealed partial class JobRunner<TContext>(
             await using var scope = scopes.CreateAsyncScope();
             var handler = scope.ServiceProvider.GetKeyedService<IJobHandler>(job.Type)
                 ?? throw new InvalidOperationException($"No handler is registered for job type '{job.Type}'.");
-            outcome = await handler.HandleAsync(new JobExecution(job.Id, job.Type, job.Payload, job.Attempts, job.MaxAttempts), cancelHandler.Token);
+            var execution = new JobExecution(job.Id, job.Type, job.Payload, job.Attempts, job.MaxAttempts, job.Actor)
+            {
+                Progress = (progress, ct) => ReportProgressAsync(job.Id, token, progress, leaseLost, ct),
+            };
+            outcome = await handler.HandleAsync(execution, cancelHandler.Token);
         }
         catch (Exception) when (cancelHandler.IsCancellationRequested)
         {
@@ -162,6 +166,18 @@ public sealed partial class JobRunner<TContext>(
             // The database is out of reach while stopping: the lease running out returns the job instead.
             LogReleaseFailed(logger, ex, id);
             return false;
+        }
+    }
+
+    /// <summary>A handler's progress: its counts so far, written (with a lease extension) only while the lease is ours.</summary>
+    private async Task ReportProgressAsync(Guid id, Guid token, JobOutcome progress, CancellationTokenSource leaseLost, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var jobs = scope.ServiceProvider.GetRequiredService<JobQueue<TContext>>();
+        if (!await jobs.ProgressAsync(id, token, progress, cancellationToken))
+        {
+            await leaseLost.CancelAsync();
+            throw new OperationCanceledException($"Job {id} lost its lease.", leaseLost.Token);
         }
     }
 

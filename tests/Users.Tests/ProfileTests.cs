@@ -49,17 +49,27 @@ public abstract class ProfileTests(UsersStack stack)
     public async Task Admins_list_users_with_paging_search_and_status()
     {
         var marker = Guid.NewGuid().ToString("N")[..10];
-        for (var i = 0; i < 3; i++)
-        {
-            using var client = stack.ClientFor(Guid.NewGuid(), $"{marker}-{i}@example.test");
-            (await client.GetAsync("/api/users/me")).Dispose();
-        }
+        var ids = await stack.CreateUsersAsync(3, marker);
         using var admin = stack.AdminClient();
 
         var page = await admin.GetFromJsonAsync<JsonElement>($"/api/users?q={marker}&page=2&pageSize=2");
         Assert.Equal(3, page.GetProperty("total").GetInt64());
         Assert.Equal(1, page.GetProperty("items").GetArrayLength());
         Assert.Equal(2, page.GetProperty("page").GetInt32());
+
+        (await admin.PostAsync($"/api/users/{ids[1]}/disable", null)).EnsureSuccessStatusCode();
+        var disabled = await admin.GetFromJsonAsync<JsonElement>($"/api/users?q={marker}&status=disabled");
+        Assert.Equal(1, disabled.GetProperty("total").GetInt64());
+        Assert.Equal(ids[1], disabled.GetProperty("items")[0].GetProperty("id").GetGuid());
+        Assert.Equal("disabled", disabled.GetProperty("items")[0].GetProperty("status").GetString());
+        var active = await admin.GetFromJsonAsync<JsonElement>($"/api/users?q={marker}&status=active");
+        Assert.Equal(2, active.GetProperty("total").GetInt64());
+        Assert.Equal(new[] { ids[0], ids[2] }.Order(), active.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetGuid()).Order());
+        Assert.All(active.GetProperty("items").EnumerateArray(), i => Assert.Equal("active", i.GetProperty("status").GetString()));
+
+        using var unknownStatus = await admin.GetAsync("/api/users?status=banned");
+        Assert.Equal(HttpStatusCode.BadRequest, unknownStatus.StatusCode);
+        Assert.Contains("status", (await unknownStatus.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
 
         using var tooBig = await admin.GetAsync("/api/users?pageSize=201");
         Assert.Equal(HttpStatusCode.BadRequest, tooBig.StatusCode);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using MassTransit;
+using Npgsql;
 using Platform.Contracts.Users;
 
 namespace Users.Tests;
@@ -49,6 +50,8 @@ public sealed class UsersStack : IAsyncDisposable
     public ConcurrentQueue<RedeemCodeRedeemed> Redeemed { get; } = new();
     public ConcurrentQueue<CancelSeatAllocation> Cancels { get; } = new();
     public ConcurrentQueue<UserDisabled> Disabled { get; } = new();
+    public ConcurrentQueue<UserEnabled> Enabled { get; } = new();
+    public IServiceProvider Services => _app.Services;
 
     public static async Task<UsersStack> StartAsync(ServersFixture servers, bool redis)
     {
@@ -60,6 +63,7 @@ public sealed class UsersStack : IAsyncDisposable
             e.Handler<RedeemCodeRedeemed>(c => { stack.Redeemed.Enqueue(c.Message); return Task.CompletedTask; });
             e.Handler<CancelSeatAllocation>(c => { stack.Cancels.Enqueue(c.Message); return Task.CompletedTask; });
             e.Handler<UserDisabled>(c => { stack.Disabled.Enqueue(c.Message); return Task.CompletedTask; });
+            e.Handler<UserEnabled>(c => { stack.Enabled.Enqueue(c.Message); return Task.CompletedTask; });
         }));
         stack._app = new ServiceApp<Program>(new Dictionary<string, string?>
         {
@@ -70,6 +74,11 @@ public sealed class UsersStack : IAsyncDisposable
             ["Cache:Provider"] = redis ? "auto" : "memory",
             ["InternalAuth:PublicKey"] = stack.Tokens.PublicKey,
             ["Redemptions:CheckInterval"] = "00:00:00.200",
+            ["Jobs:PollIntervalMilliseconds"] = "100",
+            ["Jobs:BackoffSeconds"] = "0.2",
+            ["Jobs:MaxBackoffSeconds"] = "1",
+            // Small batches, so a bulk job of a few dozen users moves its counts several times.
+            ["BulkStatus:BatchSize"] = "10",
         }, stack.Clock, stack.Logs);
         using var client = stack._app.CreateClient();
         Assert.True(await Eventually.TrueAsync(async () => (await client.GetAsync("/health")).IsSuccessStatusCode, TimeSpan.FromSeconds(30)));
@@ -92,6 +101,36 @@ public sealed class UsersStack : IAsyncDisposable
     }
 
     public Task PublishAsync<T>(T message) where T : class => _bus.Publish(message);
+
+    /// <summary>A profile for each of <paramref name="count"/> new users, created by their first request; their emails contain <paramref name="marker"/>.</summary>
+    public async Task<List<Guid>> CreateUsersAsync(int count, string marker)
+    {
+        var ids = new List<Guid>();
+        for (var i = 0; i < count; i++)
+        {
+            var id = Guid.NewGuid();
+            using var client = ClientFor(id, $"{marker}-{i}@example.test");
+            using var response = await client.GetAsync("/api/users/me");
+            response.EnsureSuccessStatusCode();
+            ids.Add(id);
+        }
+        return ids;
+    }
+
+    /// <summary>
+    /// The first column of the first row of <paramref name="sql"/> against this stack's database (<c>$1</c>... are the
+    /// arguments; pass a reference-type array as <c>(object)array</c>, or params spreads it).
+    /// </summary>
+    public Task<T> ScalarAsync<T>(string sql, params object[] arguments) => ScalarAsync<T>(Database, sql, arguments);
+
+    public static async Task<T> ScalarAsync<T>(string database, string sql, params object[] arguments)
+    {
+        await using var connection = new NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var argument in arguments) command.Parameters.Add(new NpgsqlParameter { Value = argument });
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -1,3 +1,4 @@
+using Users.Api.BulkStatus;
 using Users.Api.Data;
 using Users.Api.Profiles;
 using Users.Api.Redemptions;
@@ -6,7 +7,7 @@ namespace Users.Api;
 
 internal static class Extensions
 {
-    /// <summary>Everything the users service depends on: its database, cache, messaging and the redemption saga.</summary>
+    /// <summary>Everything the users service depends on: its database, cache, messaging, job queue and the redemption saga.</summary>
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddNpgsqlDbContext<UsersDbContext>("usersdb");
@@ -25,5 +26,10 @@ internal static class Extensions
         builder.Services.AddOptions<RedemptionOptions>().BindConfiguration("Redemptions");
         builder.Services.AddSingleton<RedemptionTimeouts>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RedemptionTimeouts>());
+
+        builder.AddJobs<UsersDbContext>("users");
+        builder.Services.AddOptions<BulkStatusOptions>().BindConfiguration(BulkStatusOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddJobHandler<BulkDisableHandler>(BulkStatusHandler.DisableType);
+        builder.Services.AddJobHandler<BulkEnableHandler>(BulkStatusHandler.EnableType);
     }
 }

@@ -1,4 +1,8 @@
+using Platform.ServiceDefaults.Auth;
+using Platform.ServiceDefaults.Jobs;
 using Users.Api;
+using Users.Api.BulkStatus;
+using Users.Api.Data;
 using Users.Api.Profiles;
 using Users.Api.RedeemCodes;
 using Users.Api.Redemptions;
@@ -17,6 +21,8 @@ api.MapProfiles();
 api.MapRedeemCodes();
 api.MapRedemptions();
 api.MapUserAdmin();
+api.MapBulkStatus();
+api.MapJobAdmin<UsersDbContext>("users", "user_job", Permissions.Users.Jobs);
 
 app.Run();
 

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Platform.ServiceDefaults.Data;
+using Platform.ServiceDefaults.Jobs;
 using Users.Api.Profiles;
 using Users.Api.RedeemCodes;
 using Users.Api.Redemptions;
@@ -13,6 +14,7 @@ public sealed class UsersDbContext(DbContextOptions<UsersDbContext> options) : P
     public DbSet<UserProfile> Profiles => Set<UserProfile>();
     public DbSet<RedeemCode> RedeemCodes => Set<RedeemCode>();
     public DbSet<Redemption> Redemptions => Set<Redemption>();
+    public DbSet<Job> Jobs => Set<Job>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -46,8 +48,8 @@ public sealed class UsersDbContext(DbContextOptions<UsersDbContext> options) : P
             e.HasIndex(r => new { r.UserId, r.CreatedAt });
             e.HasIndex(r => r.CreatedAt).HasFilter("status = 'pending' AND cancel_requested_at IS NULL");
         });
+        modelBuilder.ConfigureJobs("user_jobs");
     }
-
 }
 
 /// <summary>Lets `dotnet ef` build the model without starting the service or reaching a database.</summary>

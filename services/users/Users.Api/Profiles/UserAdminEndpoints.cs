@@ -1,10 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Platform.Contracts.Users;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Http;
-using Platform.ServiceDefaults.Messaging;
 using Users.Api.Data;
 
 namespace Users.Api.Profiles;
@@ -22,23 +20,27 @@ public static class UserAdminEndpoints
         return api;
     }
 
+    /// <summary>
+    /// <c>status</c> is read as the API writes it (<c>active</c>, <c>disabled</c>): the framework's enum binding is
+    /// case-sensitive and would only take <c>Active</c>.
+    /// </summary>
     private static async Task<Results<Ok<PagedResult<ProfileResponse>>, ValidationProblem>> ListAsync(
-        [AsParameters] PageRequest page, string? q, ProfileStatus? status, UsersDbContext db, CancellationToken cancellationToken)
+        [AsParameters] PageRequest page, string? q, string? status, UsersDbContext db, CancellationToken cancellationToken)
     {
         if (page.Validate() is { } errors)
         {
             return TypedResults.ValidationProblem(errors);
         }
-        var profiles = db.Profiles.AsNoTracking();
-        if (status is { } wanted)
+        ProfileStatus? wanted = null;
+        if (status is not null)
         {
-            profiles = profiles.Where(p => p.Status == wanted);
+            if (!ProfileFilter.TryParseStatus(status, out var parsed))
+            {
+                return Invalid.Field("status", $"status '{status}' is unknown: it must be active or disabled.");
+            }
+            wanted = parsed;
         }
-        if (q?.Trim() is { Length: > 0 } text)
-        {
-            var pattern = "%" + text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
-            profiles = profiles.Where(p => EF.Functions.ILike(p.Email ?? "", pattern) || EF.Functions.ILike(p.Phone ?? "", pattern) || EF.Functions.ILike(p.DisplayName ?? "", pattern));
-        }
+        var profiles = db.Profiles.AsNoTracking().Matching(wanted, q);
         var total = await profiles.LongCountAsync(cancellationToken);
         var items = await profiles.OrderBy(p => p.CreatedAt).ThenBy(p => p.Id).Skip(page.Skip).Take(page.PageSize).ToListAsync(cancellationToken);
         return TypedResults.Ok(new PagedResult<ProfileResponse>(items.ConvertAll(ProfileResponse.From), total, page.Page, page.PageSize));
@@ -57,15 +59,8 @@ public static class UserAdminEndpoints
             {
                 return Problems.NotFound($"User {id} does not exist.");
             }
-            if (profile.Status != status)
+            if (db.ChangeStatus(profile, status, AuditExtensions.ActorOf(http.User), http.ClientIp(), time.GetUtcNow()))
             {
-                var now = time.GetUtcNow();
-                var before = ProfileResponse.From(profile);
-                profile.Status = status;
-                profile.UpdatedAt = now;
-                db.Audit(http, status == ProfileStatus.Disabled ? "disable_user" : "enable_user", "user", id.ToString(), before, ProfileResponse.From(profile), now);
-                if (status == ProfileStatus.Disabled) db.AddEvent(new UserDisabled(id, now));
-                else db.AddEvent(new UserEnabled(id, now));
                 await db.SaveChangesAsync(ct);
             }
             return TypedResults.Ok(ProfileResponse.From(profile));

@@ -1,0 +1,31 @@
+using Platform.Contracts.Users;
+using Platform.ServiceDefaults.Data;
+using Platform.ServiceDefaults.Messaging;
+using Users.Api.Data;
+
+namespace Users.Api.Profiles;
+
+/// <summary>Disabling or enabling one user, the same whether one admin request or a bulk job does it.</summary>
+public static class UserStatusChanges
+{
+    /// <summary>
+    /// Sets <paramref name="profile"/>'s status and adds its audit row and <c>UserDisabled</c>/<c>UserEnabled</c> to the
+    /// outbox, all saved by the caller's SaveChanges. A user who already has that status is left alone: false, and
+    /// nothing is written or published.
+    /// </summary>
+    public static bool ChangeStatus(this UsersDbContext db, UserProfile profile, ProfileStatus status, string actor, string? actorIp, DateTimeOffset now)
+    {
+        if (profile.Status == status)
+        {
+            return false;
+        }
+        var before = ProfileResponse.From(profile);
+        profile.Status = status;
+        profile.UpdatedAt = now;
+        db.Audit(actor, actorIp, status == ProfileStatus.Disabled ? "disable_user" : "enable_user", "user", profile.Id.ToString(),
+            before, ProfileResponse.From(profile), now);
+        if (status == ProfileStatus.Disabled) db.AddEvent(new UserDisabled(profile.Id, now));
+        else db.AddEvent(new UserEnabled(profile.Id, now));
+        return true;
+    }
+}
