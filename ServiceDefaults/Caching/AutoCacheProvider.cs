@@ -22,6 +22,7 @@ public sealed partial class AutoCacheProvider : ICacheProvider, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Counter<long> _switches;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _switching = new();
     private volatile bool _onRedis;
     private int _probing;
     private int _disposed;
@@ -115,11 +116,15 @@ public sealed partial class AutoCacheProvider : ICacheProvider, IAsyncDisposable
 
     private void SwitchToMemory(Exception? reason)
     {
-        if (!_onRedis)
+        // When Redis goes, many calls fail at once: exactly one of them switches, so the switch is counted once.
+        lock (_switching)
         {
-            return;
+            if (!_onRedis)
+            {
+                return;
+            }
+            _onRedis = false;
         }
-        _onRedis = false;
         _switches.Add(1, new("from", "redis"), new("to", "memory"));
         LogSwitchedToMemory(_logger, reason?.Message ?? "connection lost");
         StartProbe();

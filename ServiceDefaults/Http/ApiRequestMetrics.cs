@@ -9,8 +9,11 @@ public sealed class ApiRequestMetrics
 {
     public const string MeterName = "Platform.Api";
 
-    /// <summary>Domains an <c>X-Domain</c> header may name; anything else is counted as <c>unknown</c>.</summary>
-    private static readonly string[] KnownDomains = ["pool", "users"];
+    /// <summary>
+    /// The platform's service domains, each counted as itself. The header comes from clients, so anything else
+    /// (or none) is counted as <c>unknown</c>: the label has a fixed set of values whatever clients send.
+    /// </summary>
+    private static readonly string[] KnownDomains = ["identity", "users", "pool", "promo"];
 
     private readonly Counter<long> _requests;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -30,6 +31,7 @@ public static class HttpConventionsExtensions
         // Binding failures throw, so the exception handler can answer a 400 that says what was wrong.
         builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.AddSingleton<ApiRequestMetrics>();
+        builder.Services.AddTransient<IStartupFilter, DomainAckStartupFilter>();
         return builder;
     }
 

@@ -21,11 +21,69 @@ public sealed class HttpTests(PoolPlatform platform)
         using var response = await client.PostAsJsonAsync("/api/pool/pool-groups", new { name = "g-" + Guid.NewGuid().ToString("N")[..12] });
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("domain_mismatch", await response.ProblemCodeAsync());
-        Assert.False(response.Headers.Contains("X-Domain-Ack"));
+        // The refusal says which domain the endpoint expected.
+        Assert.Equal("pool", response.Headers.GetValues("X-Domain-Ack").Single());
 
-        // Reads need no domain.
+        // Reads need no domain, and are not domain-guarded.
         using var read = await client.GetAsync("/api/pool/pool-groups");
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Assert.False(read.Headers.Contains("X-Domain-Ack"));
+    }
+
+    [Fact]
+    public async Task Every_answer_of_a_domain_guarded_endpoint_carries_X_Domain_Ack()
+    {
+        using var admin = _stack.Admin();
+        using var anonymous = new HttpClient { BaseAddress = _stack.A.Address };
+        using var user = _stack.Admin(role: "user");
+        using var noDomain = _stack.Admin(domain: null);
+        var missing = Guid.NewGuid();
+        var answers = new List<(string What, HttpResponseMessage Response, HttpStatusCode Expected)>
+        {
+            ("no token", await anonymous.PostAsJsonAsync("/api/pool/pool-groups", new { name = "x" }), HttpStatusCode.Unauthorized),
+            ("not an admin", await user.PostAsJsonAsync("/api/pool/pool-groups", new { name = "x" }), HttpStatusCode.Forbidden),
+            ("no X-Domain", await noDomain.DeleteAsync($"/api/pool/mothers/{missing}"), HttpStatusCode.BadRequest),
+            ("malformed body", await admin.PostAsync("/api/pool/pool-groups", new StringContent("{not json", Encoding.UTF8, "application/json")), HttpStatusCode.BadRequest),
+            ("invalid field", await admin.PostAsJsonAsync("/api/pool/pool-groups", new { name = "has space" }), HttpStatusCode.BadRequest),
+            ("unknown entity", await admin.DeleteAsync($"/api/pool/mothers/{missing}"), HttpStatusCode.NotFound),
+            ("unknown job", await admin.PostAsync($"/api/pool/jobs/{missing}/retry", null), HttpStatusCode.NotFound),
+            ("accepted", await admin.PostAsJsonAsync("/api/pool/pool-groups", new { name = "g-" + Guid.NewGuid().ToString("N")[..12] }), HttpStatusCode.Created),
+        };
+        foreach (var (what, response, expected) in answers)
+        {
+            using (response)
+            {
+                Assert.Equal(expected, response.StatusCode);
+                Assert.True(response.Headers.TryGetValues("X-Domain-Ack", out var ack), $"{what}: {(int)response.StatusCode} without X-Domain-Ack");
+                Assert.Equal("pool", ack.Single());
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Admin_api_requests_are_counted_by_the_domain_they_name_known_domains_as_themselves_and_anything_else_as_unknown()
+    {
+        var garbage = "made-up-" + Guid.NewGuid().ToString("N")[..8];
+        string?[] sent = ["identity", "users", "pool", "PROMO", garbage, null];
+        foreach (var domain in sent)
+        {
+            using var client = _stack.Admin(domain: domain);
+            using var response = await client.GetAsync("/api/pool/pool-groups");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        string[] expected = ["identity", "users", "pool", "promo", "unknown"];
+        var lines = new List<string>();
+        // The exporter may answer from its short scrape cache: poll until the requests show.
+        Assert.True(await Eventually.TrueAsync(async () =>
+        {
+            lines = [.. MetricsScrape.Samples(await MetricsScrape.TextAsync(_stack.A), "admin_api_requests_total")
+                .Where(l => l.Contains("path=\"/api/pool/pool-groups/\"", StringComparison.Ordinal) && l.Contains("method=\"GET\"", StringComparison.Ordinal))];
+            return expected.All(domain => lines.Any(l => l.Contains($"domain=\"{domain}\"", StringComparison.Ordinal)));
+        }, TimeSpan.FromSeconds(10)), $"not every domain was counted: {string.Join(" | ", lines)}");
+        // The label never takes a value a client made up: only the four domains and unknown.
+        Assert.DoesNotContain(lines, l => l.Contains(garbage, StringComparison.Ordinal));
+        Assert.All(lines, l => Assert.Matches("domain=\"(identity|users|pool|promo|unknown)\"", l));
     }
 
     [Fact]

@@ -50,6 +50,10 @@ public abstract class JobTests(PoolStack stack)
         var token = stack.Upstream.AddAccount("team");
         await admin.CreateMotherAsync(groupId, token);
         stack.Upstream.SetFailing(token, true);
+        (string Name, string Value)[] syncJobs = [("queue", "pool"), ("type", "pool_sync_mother")];
+        var failuresBefore = await MetricsScrape.SumAsync(stack, "job_failures_total", syncJobs);
+        var finalBefore = await MetricsScrape.SumAsync(stack, "jobs_processed_total", [.. syncJobs, ("status", "failed")]);
+        var listErrorsBefore = await MetricsScrape.SumAsync(stack, "pool_sync_actions_total", ("action", "list_teams"), ("result", "error"));
 
         using var sync = await admin.PostAsync($"/api/pool/pool-groups/{groupId}/sync", null);
         var id = (await sync.JsonAsync()).GetProperty("jobIds")[0].GetGuid();
@@ -74,6 +78,15 @@ public abstract class JobTests(PoolStack stack)
         Assert.Equal([1, 2, 3], starts.Keys.Order());
         Assert.True(starts[2] - starts[1] >= TimeSpan.FromSeconds(0.95), $"second attempt after {starts[2] - starts[1]}");
         Assert.True(starts[3] - starts[2] >= TimeSpan.FromSeconds(1.95), $"third attempt after {starts[3] - starts[2]}");
+
+        // Every failed attempt is a job failure; the last one also ends the job failed. Each attempt's team listing
+        // was an upstream error.
+        Assert.True(await Eventually.TrueAsync(async () => await MetricsScrape.SumAsync(stack, "job_failures_total", syncJobs) >= failuresBefore + 3,
+            TimeSpan.FromSeconds(10)), "job_failures_total{queue=\"pool\",type=\"pool_sync_mother\"} did not grow by 3");
+        Assert.True(await Eventually.TrueAsync(async () => await MetricsScrape.SumAsync(stack, "jobs_processed_total", [.. syncJobs, ("status", "failed")]) >= finalBefore + 1,
+            TimeSpan.FromSeconds(10)), "jobs_processed_total{status=\"failed\"} did not grow");
+        Assert.True(await Eventually.TrueAsync(async () => await MetricsScrape.SumAsync(stack, "pool_sync_actions_total", ("action", "list_teams"), ("result", "error")) >= listErrorsBefore + 3,
+            TimeSpan.FromSeconds(10)), "pool_sync_actions_total{action=\"list_teams\",result=\"error\"} did not grow by 3");
 
         stack.Upstream.SetFailing(token, false);
         using (var retried = await admin.PostAsync($"/api/pool/jobs/{id}/retry", null))

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -192,6 +193,8 @@ public sealed class PoolApp : WebApplicationFactory<Program>
         builder.ConfigureServices(services =>
         {
             services.Replace(ServiceDescriptor.Singleton(_clock));
+            // Instances stop and start during the run: one stopping must not silence the others' /metrics.
+            services.Replace(ServiceDescriptor.Singleton<IMeterFactory, KeptMeterFactory>());
             _services?.Invoke(services);
         });
     }

@@ -119,6 +119,57 @@ public abstract class SyncTests(PoolStack stack)
     }
 
     [Fact]
+    public async Task A_sync_where_a_team_and_an_invite_fail_reports_them_in_the_jobs_counts_and_its_action_metrics()
+    {
+        using var admin = stack.Admin();
+        var name = "p-" + Guid.NewGuid().ToString("N")[..10];
+        var groupId = await admin.CreateGroupAsync(extra: new { name, emailDomain = "partial.example.test" });
+        var token = stack.Upstream.AddAccount("alpha", "beta", "gamma");
+        await admin.CreateMotherAsync(groupId, token, seatLimit: 3);
+        var teams = stack.Upstream.TeamsOf(token);
+        teams[0].Members["member@example.test"] = "m-member";
+        // beta's member list answers 500: one team of three fails.
+        stack.Upstream.Answer("members", teams[1].Id, 500);
+        // The second template account's invite answers 500: one invite went through, one failed, and the sync stops
+        // inviting there (the third seat stays free).
+        var today = stack.Clock.GetUtcNow().ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
+        stack.Upstream.Answer("invite", $"{name}-{today}-002@partial.example.test", 500);
+
+        (string, string, double)[] actions =
+        [
+            ("list_teams", "ok", 1), ("rename_team", "ok", 3), ("list_members", "ok", 2), ("list_members", "error", 1),
+            ("create_child", "ok", 1), ("invite_template", "ok", 1), ("invite_template", "error", 1),
+        ];
+        var before = new Dictionary<(string, string), double>();
+        foreach (var (action, result, _) in actions)
+        {
+            before[(action, result)] = await MetricsScrape.SumAsync(stack, "pool_sync_actions_total", ("action", action), ("result", result));
+        }
+
+        using var response = await admin.PostAsJsonAsync($"/api/pool/pool-groups/{groupId}/sync", new { inviteTemplateEmails = true });
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var id = (await response.JsonAsync()).GetProperty("jobIds")[0].GetGuid();
+        System.Text.Json.JsonElement job = default;
+        Assert.True(await Eventually.TrueAsync(async () => (job = await admin.GetJobAsync(id)).GetProperty("status").GetString() is "succeeded" or "failed",
+            TimeSpan.FromSeconds(30)), "the sync did not finish");
+
+        // Item-level failures do not fail the job: they are in its counts (three teams plus two invites).
+        Assert.Equal("succeeded", job.GetProperty("status").GetString());
+        Assert.Equal(1, job.GetProperty("attempts").GetInt32());
+        Assert.Equal((5, 3, 2), (job.GetProperty("total").GetInt32(), job.GetProperty("succeeded").GetInt32(), job.GetProperty("failed").GetInt32()));
+        Assert.True(teams[0].Members.ContainsKey($"{name}-{today}-001@partial.example.test"));
+        Assert.Equal(2, teams[0].Members.Count);
+
+        foreach (var (action, result, count) in actions)
+        {
+            var expected = before[(action, result)] + count;
+            Assert.True(await Eventually.TrueAsync(async () =>
+                await MetricsScrape.SumAsync(stack, "pool_sync_actions_total", ("action", action), ("result", result)) >= expected, TimeSpan.FromSeconds(10)),
+                $"pool_sync_actions_total{{action=\"{action}\",result=\"{result}\"}} did not grow by {count} from {before[(action, result)]}");
+        }
+    }
+
+    [Fact]
     public async Task Inviting_template_accounts_needs_the_email_domain_the_template_uses()
     {
         using var admin = stack.Admin();

@@ -10,7 +10,8 @@ namespace Pool.Tests;
 /// <summary>
 /// A stand-in for the upstream team API over real HTTP, speaking the protocol documented on
 /// <c>HttpUpstreamTeamClient</c>: bearer tokens map to accounts with teams; members per team. Tests can make a token
-/// fail (500), and hold a call at a gate to act while it is in flight.
+/// fail (500), revoke it (401 from then on), make one kind of call on one team or email answer a chosen status, and
+/// hold a call at a gate to act while it is in flight.
 /// </summary>
 public sealed class UpstreamStandIn : IAsyncDisposable
 {
@@ -28,6 +29,7 @@ public sealed class UpstreamStandIn : IAsyncDisposable
     private readonly ConcurrentDictionary<string, Team> _teams = new();
     private readonly ConcurrentDictionary<string, bool> _failing = new();
     private readonly ConcurrentDictionary<string, Gate> _gates = new();
+    private readonly ConcurrentDictionary<string, int> _answers = new();
     private readonly WebApplication _app;
 
     private UpstreamStandIn(WebApplication app) => _app = app;
@@ -66,6 +68,25 @@ public sealed class UpstreamStandIn : IAsyncDisposable
 
     public IReadOnlyList<Team> TeamsOf(string token) => _accounts[token];
 
+    /// <summary>A second token for the same account (its teams and members), as the upstream issues when one is renewed.</summary>
+    public string IssueToken(string token)
+    {
+        var renewed = "tok-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
+        _accounts[renewed] = _accounts[token];
+        return renewed;
+    }
+
+    /// <summary>The upstream no longer accepts this token: every call with it answers 401.</summary>
+    public void Revoke(string token) => _accounts.TryRemove(token, out _);
+
+    /// <summary>
+    /// Calls of <paramref name="kind"/> (members, invite, remove, rename) on <paramref name="key"/> (a team id, or for
+    /// invite and remove also an email) answer <paramref name="status"/> until <see cref="ClearAnswer"/>.
+    /// </summary>
+    public void Answer(string kind, string key, int status) => _answers[$"{kind}:{key}"] = status;
+
+    public void ClearAnswer(string kind, string key) => _answers.TryRemove($"{kind}:{key}", out _);
+
     /// <summary>Every call with this token answers 500 while failing.</summary>
     public void SetFailing(string token, bool failing) => _failing[token] = failing;
 
@@ -83,6 +104,7 @@ public sealed class UpstreamStandIn : IAsyncDisposable
     private async Task<IResult> ListMembersAsync(string teamId, int? limit, HttpRequest request, CancellationToken cancellationToken)
     {
         if (Authorize(request, teamId, out var team) is { } refused) return refused;
+        if (Forced("members", teamId) is { } forced) return forced;
         await PassAsync("members", teamId, cancellationToken);
         return Results.Json(new { members = team!.Members.Take(limit ?? 100).Select(m => new { id = m.Value, email = m.Key }) });
     }
@@ -90,6 +112,7 @@ public sealed class UpstreamStandIn : IAsyncDisposable
     private async Task<IResult> InviteAsync(string teamId, InviteBody body, HttpRequest request, CancellationToken cancellationToken)
     {
         if (Authorize(request, teamId, out var team) is { } refused) return refused;
+        if ((Forced("invite", teamId) ?? Forced("invite", body.Email)) is { } forced) return forced;
         await PassAsync("invite", body.Email, cancellationToken);
         Interlocked.Increment(ref team!.Invites);
         var created = false;
@@ -100,6 +123,7 @@ public sealed class UpstreamStandIn : IAsyncDisposable
     private async Task<IResult> RemoveAsync(string teamId, string email, HttpRequest request, CancellationToken cancellationToken)
     {
         if (Authorize(request, teamId, out var team) is { } refused) return refused;
+        if ((Forced("remove", teamId) ?? Forced("remove", email)) is { } forced) return forced;
         await PassAsync("remove", email, cancellationToken);
         Interlocked.Increment(ref team!.Removes);
         return team.Members.TryRemove(email, out _) ? Results.NoContent() : Results.NotFound();
@@ -108,6 +132,7 @@ public sealed class UpstreamStandIn : IAsyncDisposable
     private IResult RenameAsync(string teamId, RenameBody body, HttpRequest request)
     {
         if (Authorize(request, teamId, out var team) is { } refused) return refused;
+        if (Forced("rename", teamId) is { } forced) return forced;
         Interlocked.Increment(ref team!.Renames);
         team.Name = body.Name;
         return Results.Json(new { id = team.Id, name = team.Name });
@@ -131,6 +156,9 @@ public sealed class UpstreamStandIn : IAsyncDisposable
         team = _accounts[token].FirstOrDefault(t => t.Id == teamId);
         return team is null ? Results.StatusCode(403) : null;
     }
+
+    private IResult? Forced(string kind, string key) =>
+        _answers.TryGetValue($"{kind}:{key}", out var status) ? Results.StatusCode(status) : null;
 
     private Task PassAsync(string kind, string key, CancellationToken cancellationToken) =>
         _gates.TryGetValue($"{kind}:{key}", out var gate) ? gate.PassAsync(cancellationToken) : Task.CompletedTask;

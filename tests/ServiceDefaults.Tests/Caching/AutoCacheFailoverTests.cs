@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -18,6 +19,7 @@ public sealed class AutoCacheFailoverTests(ServersFixture servers)
         var cache = host.Services.GetRequiredService<ICacheProvider>();
         var health = host.Services.GetRequiredService<HealthCheckService>();
         Assert.Equal("redis", cache.Active);
+        using var switches = new SwitchCounter(host);
         var clock = Stopwatch.StartNew();
         var events = new ConcurrentQueue<string>();
         var multiplexer = host.Services.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>();
@@ -55,6 +57,9 @@ public sealed class AutoCacheFailoverTests(ServersFixture servers)
             $"still on {cache.Active} {killed.ElapsedMilliseconds} ms after Redis was killed; {string.Join("; ", events)}");
         var (status, active) = await CacheHealth(health);
         Assert.Equal((HealthStatus.Degraded, "memory"), (status, active));
+        // Counted once, however many calls failed at once (Redis is down: nothing can switch back meanwhile).
+        Assert.True(await Eventually.TrueAsync(() => switches.Count("redis", "memory") >= 1, TimeSpan.FromSeconds(5)), "the switch to memory was not counted");
+        Assert.Equal(1, switches.Count("redis", "memory"));
 
         var during = Interlocked.Read(ref operations);
         Assert.True(await Eventually.TrueAsync(() => Interlocked.Read(ref operations) > during + 100, TimeSpan.FromSeconds(10)),
@@ -66,10 +71,15 @@ public sealed class AutoCacheFailoverTests(ServersFixture servers)
         Assert.True(await Eventually.TrueAsync(() => cache.Active == "redis", TimeSpan.FromSeconds(10)),
             $"still on memory {restarted.ElapsedMilliseconds} ms after Redis returned; connected: {multiplexer.IsConnected}; {string.Join("; ", events)}");
         Assert.Equal((HealthStatus.Healthy, "redis"), await CacheHealth(health));
+        Assert.True(await Eventually.TrueAsync(() => switches.Count("memory", "redis") >= 1, TimeSpan.FromSeconds(5)), "the switch back to Redis was not counted");
 
         await stop.CancelAsync();
         await Task.WhenAll(workers);
         Assert.Empty(errors);
+        // Back on Redis, every switch away from it was matched by one back (and the eight workers failing at once
+        // counted the first switch once).
+        Assert.Equal("redis", cache.Active);
+        Assert.Equal(switches.Count("redis", "memory"), switches.Count("memory", "redis"));
     }
 
     [Fact]
@@ -77,11 +87,14 @@ public sealed class AutoCacheFailoverTests(ServersFixture servers)
     {
         using var host = CacheHost(connectionString: null);
         var cache = host.Services.GetRequiredService<ICacheProvider>();
+        using var switches = new SwitchCounter(host);
         Assert.Equal("memory", cache.Active);
         Assert.True(await cache.SetAsync("k", "v"));
         Assert.Equal("v", await cache.GetAsync("k"));
         var health = host.Services.GetRequiredService<HealthCheckService>();
         Assert.Equal((HealthStatus.Healthy, "memory"), await CacheHealth(health));
+        Assert.True(switches.Listening, "cache_provider_switches is not published");
+        Assert.Equal(0, switches.Count("redis", "memory") + switches.Count("memory", "redis"));
     }
 
     [Fact]
@@ -101,6 +114,46 @@ public sealed class AutoCacheFailoverTests(ServersFixture servers)
         builder.Services.AddSingleton(TimeProvider.System);
         builder.AddCaching();
         return builder.Build();
+    }
+
+    /// <summary>
+    /// <c>cache_provider_switches</c> (exported as <c>cache_provider_switches_total</c>) of one host's meters, by
+    /// direction. Meter listeners see the whole process, so it keeps to the meters of the host's own factory.
+    /// </summary>
+    private sealed class SwitchCounter : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private readonly ConcurrentDictionary<(string From, string To), long> _counts = new();
+
+        public SwitchCounter(IHost host)
+        {
+            var meters = host.Services.GetRequiredService<IMeterFactory>();
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Scope == meters && instrument.Meter.Name == AutoCacheProvider.MeterName && instrument.Name == "cache_provider_switches")
+                {
+                    Listening = true;
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+            {
+                string? from = null, to = null;
+                foreach (var tag in tags)
+                {
+                    if (tag.Key == "from") from = tag.Value as string;
+                    if (tag.Key == "to") to = tag.Value as string;
+                }
+                _counts.AddOrUpdate((from ?? "", to ?? ""), value, (_, total) => total + value);
+            });
+            _listener.Start();
+        }
+
+        public bool Listening { get; private set; }
+
+        public long Count(string from, string to) => _counts.GetValueOrDefault((from, to));
+
+        public void Dispose() => _listener.Dispose();
     }
 
     private static async Task<(HealthStatus, string)> CacheHealth(HealthCheckService health)

@@ -147,7 +147,7 @@ public static class MotherEndpoints
 
     private static async Task<Results<Ok<MotherResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
         Guid id, UpdateMotherRequest request, HttpContext http, PoolDbContext db, IUpstreamTeamClient upstream, MotherTokens tokens,
-        TimeProvider time, CancellationToken cancellationToken)
+        IOptions<PoolOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         if (request.Name is { } n && (n.Trim().Length is 0 or > 100)) return Invalid.Field("name", "name must be 1 to 100 characters.");
@@ -202,6 +202,8 @@ public static class MotherEndpoints
             if (request.AccessToken is { } accessToken)
             {
                 mother.AccessTokenProtected = tokens.Protect(accessToken);
+                // A new token gets its own lifetime: keeping the old one's expiry would mark it invalid again at once.
+                mother.TokenExpiresAt = request.TokenExpiresAt ?? now.AddDays(options.Value.TokenLifetimeDays);
                 // A working new token makes an invalid mother usable again (unless an admin disabled it).
                 if (mother.Status == MotherStatus.Invalid) mother.Status = MotherStatus.Active;
                 await MotherTeams.UpsertAsync(db, id, teams!, ct);
