@@ -1,6 +1,8 @@
+using Platform.ServiceDefaults.Auth;
+using Platform.ServiceDefaults.Jobs;
 using Pool.Api;
+using Pool.Api.Data;
 using Pool.Api.Groups;
-using Pool.Api.Jobs;
 using Pool.Api.Mothers;
 using Pool.Api.Relay;
 
@@ -16,7 +18,7 @@ app.MapDefaultEndpoints();
 var api = app.MapGroup("/api/pool");
 api.MapPoolGroups();
 api.MapMothers();
-api.MapJobs();
+api.MapJobAdmin<PoolDbContext>("pool", "pool_job", Permissions.Pool.Jobs);
 app.MapRelay();
 
 app.Run();
