@@ -45,77 +45,85 @@ public static class CodeEndpoints
         }
         var ip = http.ClientIp();
 
+        // Counted and recorded first, under the locks; the provider is called after the commit, so a slow SMTP
+        // server holds neither a connection nor the IP's and target's locks.
+        var (refusal, row, code) = await db.InTransactionAsync<(ProblemHttpResult?, VerifyCode?, string?)>(async ct =>
+        {
+            await db.LockAsync("code-ip:" + ip, ct);
+            await db.LockAsync("code-target:" + target, ct);
+            var now = time.GetUtcNow();
+
+            if (await db.BannedUntilAsync(BanKind.Ip, ip, now, ct) is { } ipBanEnd)
+            {
+                return (Banned(ipBanEnd, "This address is banned from requesting codes."), null, null);
+            }
+            if (await db.BannedUntilAsync(BanKind.Target, target, now, ct) is { } targetBanEnd)
+            {
+                return (Banned(targetBanEnd, "This target is locked."), null, null);
+            }
+
+            var lastSent = await db.VerifyCodes.Where(c => c.Target == target).MaxAsync(c => (DateTimeOffset?)c.SentAt, ct);
+            if (lastSent is { } sent && now - sent < limits.ResendInterval)
+            {
+                return (TooMany(http, sent + limits.ResendInterval - now, "resend_too_soon", "A code was sent to this target moments ago."), null, null);
+            }
+
+            var sentFromIp = await db.VerifyCodes.CountAsync(c => c.Ip == ip && c.CreatedAt > now - TimeSpan.FromHours(1), ct);
+            if (sentFromIp >= limits.SendsPerIpPerHour)
+            {
+                var until = now + limits.IpBan;
+                var reason = $"More than {limits.SendsPerIpPerHour} codes requested in an hour.";
+                db.Bans.Add(new Ban { Kind = BanKind.Ip, Value = ip, CreatedAt = now, Until = until, Reason = reason, CreatedBy = "system" });
+                db.AddEvent(new UserBanned("ip", ip, until, reason));
+                await db.SaveChangesAsync(ct);
+                return (Banned(until, "This address is banned from requesting codes."), null, null);
+            }
+
+            var today = await db.VerifyCodes.Where(c => c.Target == target && c.CreatedAt > now - TimeSpan.FromDays(1))
+                .Select(c => c.CreatedAt).OrderBy(c => c).ToListAsync(ct);
+            if (today.Count >= limits.CodesPerTargetPerDay)
+            {
+                return (TooMany(http, today[0] + TimeSpan.FromDays(1) - now, "daily_limit", "This target has had its codes for today."), null, null);
+            }
+
+            var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", CultureInfo.InvariantCulture);
+            var row = new VerifyCode
+            {
+                Channel = channel,
+                Target = target,
+                CodeHash = secrets.HashCode(target, code),
+                CreatedAt = now,
+                SentAt = now,
+                ExpiresAt = now + limits.CodeLifetime,
+                Ip = ip,
+            };
+            db.VerifyCodes.Add(row);
+            await db.SaveChangesAsync(ct);
+            return (null, row, code);
+        }, cancellationToken);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
         try
         {
-            return await db.InTransactionAsync(async ct =>
-            {
-                await db.LockAsync("code-ip:" + ip, ct);
-                await db.LockAsync("code-target:" + target, ct);
-                var now = time.GetUtcNow();
-
-                if (await db.BannedUntilAsync(BanKind.Ip, ip, now, ct) is { } ipBanEnd)
-                {
-                    return Banned(ipBanEnd, "This address is banned from requesting codes.");
-                }
-                if (await db.BannedUntilAsync(BanKind.Target, target, now, ct) is { } targetBanEnd)
-                {
-                    return Banned(targetBanEnd, "This target is locked.");
-                }
-
-                var lastSent = await db.VerifyCodes.Where(c => c.Target == target).MaxAsync(c => (DateTimeOffset?)c.SentAt, ct);
-                if (lastSent is { } sent && now - sent < limits.ResendInterval)
-                {
-                    return TooMany(http, sent + limits.ResendInterval - now, "resend_too_soon", "A code was sent to this target moments ago.");
-                }
-
-                var sentFromIp = await db.VerifyCodes.CountAsync(c => c.Ip == ip && c.CreatedAt > now - TimeSpan.FromHours(1), ct);
-                if (sentFromIp >= limits.SendsPerIpPerHour)
-                {
-                    var until = now + limits.IpBan;
-                    var reason = $"More than {limits.SendsPerIpPerHour} codes requested in an hour.";
-                    db.Bans.Add(new Ban { Kind = BanKind.Ip, Value = ip, CreatedAt = now, Until = until, Reason = reason, CreatedBy = "system" });
-                    db.AddEvent(new UserBanned("ip", ip, until, reason));
-                    await db.SaveChangesAsync(ct);
-                    return Banned(until, "This address is banned from requesting codes.");
-                }
-
-                var today = await db.VerifyCodes.Where(c => c.Target == target && c.CreatedAt > now - TimeSpan.FromDays(1))
-                    .Select(c => c.CreatedAt).OrderBy(c => c).ToListAsync(ct);
-                if (today.Count >= limits.CodesPerTargetPerDay)
-                {
-                    return TooMany(http, today[0] + TimeSpan.FromDays(1) - now, "daily_limit", "This target has had its codes for today.");
-                }
-
-                var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", CultureInfo.InvariantCulture);
-                var row = new VerifyCode
-                {
-                    Channel = channel,
-                    Target = target,
-                    CodeHash = secrets.HashCode(target, code),
-                    CreatedAt = now,
-                    SentAt = now,
-                    ExpiresAt = now + limits.CodeLifetime,
-                    Ip = ip,
-                };
-                db.VerifyCodes.Add(row);
-                // Sent inside the transaction: if the provider fails, the row is rolled back, so a code that never
-                // arrived neither starts the resend interval nor counts toward the IP or daily limits.
-                await sender.SendAsync(channel, target, code, row.ExpiresAt - now, ct);
-                await db.SaveChangesAsync(ct);
-                return (Results<Accepted<CodeSent>, ProblemHttpResult>)TypedResults.Accepted((string?)null,
-                    new CodeSent(row.ExpiresAt, limits.ResendIntervalSeconds));
-            }, cancellationToken);
+            await sender.SendAsync(channel, target, code!, row!.ExpiresAt - row.CreatedAt, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken); // the development outbox's row
         }
-        catch (CodeSenderUnavailableException e)
+        catch (Exception e) when (e is CodeSenderUnavailableException or CodeDeliveryFailedException)
         {
+            // A code that never left neither starts the resend interval nor counts toward the IP or daily limits.
+            await db.VerifyCodes.Where(c => c.Id == row!.Id).ExecuteDeleteAsync(CancellationToken.None);
+            if (e is CodeDeliveryFailedException failed)
+            {
+                var by = failed.Channel == Channel.Email ? "email" : "SMS";
+                return Problems.Create(StatusCodes.Status502BadGateway, "code_delivery_failed",
+                    $"The code could not be sent by {by}: the provider did not take it. Nothing was counted; ask again.");
+            }
             return Problems.Create(StatusCodes.Status503ServiceUnavailable, "sender_unavailable", e.Message);
         }
-        catch (CodeDeliveryFailedException e)
-        {
-            var by = e.Channel == Channel.Email ? "email" : "SMS";
-            return Problems.Create(StatusCodes.Status502BadGateway, "code_delivery_failed",
-                $"The code could not be sent by {by}: the provider did not take it. Nothing was counted; ask again.");
-        }
+        return TypedResults.Accepted((string?)null, new CodeSent(row.ExpiresAt, limits.ResendIntervalSeconds));
     }
 
     private static ProblemHttpResult Banned(DateTimeOffset until, string detail) =>
