@@ -144,18 +144,7 @@ public abstract class SignInTests(Stack stack)
     public async Task Twenty_wrong_attempts_in_an_hour_lock_the_target_even_from_rotating_addresses()
     {
         var email = IdentityApi.NewEmail();
-        for (var round = 0; round < 4; round++)
-        {
-            using var client = stack.Client();
-            (await client.SendCodeAsync(email)).Dispose();
-            var code = await client.LatestCodeAsync(email);
-            var wrong = code == "000000" ? "111111" : "000000";
-            for (var attempt = 0; attempt < 5; attempt++)
-            {
-                (await client.SignInAsync(email, wrong)).Dispose();
-            }
-            stack.Clock.Advance(TimeSpan.FromSeconds(61));
-        }
+        await FailTwentyTimesAsync(email);
 
         using var fresh = stack.Client();
         using var refused = await fresh.SendCodeAsync(email);
@@ -169,18 +158,7 @@ public abstract class SignInTests(Stack stack)
     public async Task A_locked_target_is_unlocked_after_the_lock_time()
     {
         var email = IdentityApi.NewEmail();
-        for (var round = 0; round < 4; round++)
-        {
-            using var client = stack.Client();
-            (await client.SendCodeAsync(email)).Dispose();
-            var code = await client.LatestCodeAsync(email);
-            var wrong = code == "000000" ? "111111" : "000000";
-            for (var attempt = 0; attempt < 5; attempt++)
-            {
-                (await client.SignInAsync(email, wrong)).Dispose();
-            }
-            stack.Clock.Advance(TimeSpan.FromSeconds(61));
-        }
+        await FailTwentyTimesAsync(email);
         using var other = stack.Client();
         using (var locked = await other.SendCodeAsync(email))
         {
@@ -284,6 +262,23 @@ public abstract class SignInTests(Stack stack)
             "SELECT count(*) FROM outbox_messages WHERE message_type LIKE '%UserRegistered%' AND payload->>'userId' = $1 AND dispatched_at IS NOT NULL", connection);
         command.Parameters.AddWithValue(userId.ToString());
         return (long)(await command.ExecuteScalarAsync())! == 1;
+    }
+
+    /// <summary>Four codes, each from a fresh address and each tried wrong five times (20 in all), 61 s apart.</summary>
+    private async Task FailTwentyTimesAsync(string email)
+    {
+        for (var round = 0; round < 4; round++)
+        {
+            using var client = stack.Client();
+            (await client.SendCodeAsync(email)).Dispose();
+            var code = await client.LatestCodeAsync(email);
+            var wrong = code == "000000" ? "111111" : "000000";
+            for (var attempt = 0; attempt < 5; attempt++)
+            {
+                (await client.SignInAsync(email, wrong)).Dispose();
+            }
+            stack.Clock.Advance(TimeSpan.FromSeconds(61));
+        }
     }
 
     [Collection(PlatformCollection.Name)]
