@@ -56,7 +56,7 @@ builder.Build().Run();
 
 IResourceBuilder<ProjectResource> AddService(string name, string path, int port, IResourceBuilder<PostgresDatabaseResource> database) =>
     builder.AddProject(name, path)
-           .WithHttpEndpoint(port: port)
+           .WithHttpEndpoint(port: port).WithH2cEndpoint()
            .WithReference(database).WithReference(cache).WithReference(messaging)
            .WithSecretKey("DataProtection__KeyEncryptionKey", $"kek:{name}")
            .WithVerificationKey("InternalAuth__PublicKey", InternalSigningKey)

@@ -298,6 +298,7 @@ public abstract class CredentialTests(Stack stack)
         Assert.False(received.ContainsKey("x-api-key"), "the client's API key reached the service");
         Assert.False(received.ContainsKey("x-csrf-token"), "the client's CSRF token reached the service");
         Assert.DoesNotContain(received.Values, value => value.Contains(signedIn.AccessToken, StringComparison.Ordinal));
+        Assert.Equal("HTTP/2", received[":protocol"]); // the service offers h2c, and the gateway takes it
 
         // What came instead: the gateway's JWT for this service, valid under the key services are given.
         var claims = await stack.ValidInternalClaimsAsync(received["authorization"], "users");

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -7,7 +6,8 @@ namespace Identity.Tests;
 
 /// <summary>
 /// Stands where a service behind the gateway would (the gateway's <c>users</c> destination) and answers every
-/// request with the headers it received, so tests can see exactly what the gateway forwards.
+/// request with the headers it received (and, as <c>:protocol</c>, the HTTP version it came over), so tests can see
+/// exactly what the gateway forwards.
 /// </summary>
 public sealed class HeaderProbe : IAsyncDisposable
 {
@@ -17,16 +17,23 @@ public sealed class HeaderProbe : IAsyncDisposable
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    public Uri H2cAddress { get; private set; } = null!;
+
     public static async Task<HeaderProbe> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.ListenLikeAService();
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        app.Run(context => context.Response.WriteAsJsonAsync(
-            context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString())));
+        app.Run(context =>
+        {
+            var received = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
+            received[":protocol"] = context.Request.Protocol;
+            return context.Response.WriteAsJsonAsync(received);
+        });
         await app.StartAsync();
-        return new HeaderProbe(app) { BaseAddress = new Uri(app.Urls.First()) };
+        var (http, h2c) = app.Addresses();
+        return new HeaderProbe(app) { BaseAddress = http, H2cAddress = h2c };
     }
 
     public ValueTask DisposeAsync() => _app.DisposeAsync();

@@ -4,6 +4,7 @@ extern alias identity;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Platform.ServiceDefaults.Auth;
@@ -85,11 +86,13 @@ public sealed class Stack : IAsyncDisposable
         };
 
         var identityPort = FreePort();
+        var identityH2cPort = FreePort();
         var gatewayPorts = new[] { FreePort(), FreePort() };
         stack.Identity = new Uri($"http://127.0.0.1:{identityPort}");
         stack.GatewayA = new Uri($"http://127.0.0.1:{gatewayPorts[0]}");
         stack.GatewayB = new Uri($"http://127.0.0.1:{gatewayPorts[1]}");
-        stack.Start<identity::Program>(identityPort, new(shared)
+        // Identity listens as the AppHost's services do, with a second, h2c endpoint the gateways proxy over.
+        stack.Start<identity::Program>(identityPort, identityH2cPort, new(shared)
         {
             ["Service:Name"] = "identity",
             ["ConnectionStrings:identitydb"] = stack.IdentityDatabase,
@@ -110,15 +113,18 @@ public sealed class Stack : IAsyncDisposable
 
         foreach (var port in gatewayPorts)
         {
-            stack.Start<gateway::Program>(port, new(shared)
+            stack.Start<gateway::Program>(port, h2cPort: null, new(shared)
             {
                 ["Service:Name"] = "gateway",
                 ["InternalAuth:SigningKey"] = keys.PrivateKey,
                 ["services:identity:http:0"] = stack.Identity.ToString().TrimEnd('/'),
+                ["services:identity:h2c:0"] = $"http://127.0.0.1:{identityH2cPort}",
                 // The probe stands in for users, to show what a service receives.
                 ["services:users:http:0"] = probe.BaseAddress.ToString().TrimEnd('/'),
+                ["services:users:h2c:0"] = probe.H2cAddress.ToString().TrimEnd('/'),
                 // The relay probe stands in for pool; the relay cluster must follow pool's address.
                 ["services:pool:http:0"] = relay.BaseAddress.ToString().TrimEnd('/'),
+                ["services:pool:h2c:0"] = relay.H2cAddress.ToString().TrimEnd('/'),
                 ["RateLimits:PerCredentialPerSecond"] = "1000",
                 ["RateLimits:PerCredentialBurst"] = "1000",
             });
@@ -140,10 +146,14 @@ public sealed class Stack : IAsyncDisposable
     public HttpClient Client(IPAddress? from = null, bool gatewayB = false, CookieContainer? cookies = null) =>
         LoopbackClient.Create(gatewayB ? GatewayB : GatewayA, from ?? LoopbackClient.NextAddress(), cookies);
 
-    private void Start<TProgram>(int port, Dictionary<string, string?> settings) where TProgram : class
+    private void Start<TProgram>(int port, int? h2cPort, Dictionary<string, string?> settings) where TProgram : class
     {
         var app = new ServiceApp<TProgram>(settings, Clock, Logs);
-        app.UseKestrel(port);
+        app.UseKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Loopback, port);
+            if (h2cPort is { } h2c) kestrel.Listen(IPAddress.Loopback, h2c, listen => listen.Protocols = HttpProtocols.Http2);
+        });
         app.StartServer();
         _apps.Add(app);
     }

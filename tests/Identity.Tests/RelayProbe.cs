@@ -8,7 +8,7 @@ namespace Identity.Tests;
 
 /// <summary>
 /// Stands where pool would (the gateways' <c>pool</c> destination, which <c>relay</c> shares). It records the path,
-/// query and headers of every request; a request naming a gate in <see cref="GateHeader"/> is held until the test
+/// query and headers of every request (and, as <c>:protocol</c>, its HTTP version); a request naming a gate in <see cref="GateHeader"/> is held until the test
 /// opens it, and one that accepts <c>text/event-stream</c> gets a first event before the gate and a last after.
 /// </summary>
 public sealed class RelayProbe : IAsyncDisposable
@@ -25,16 +25,18 @@ public sealed class RelayProbe : IAsyncDisposable
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    public Uri H2cAddress { get; private set; } = null!;
+
     public static async Task<RelayProbe> StartAsync()
     {
         var probe = new RelayProbe();
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.ListenLikeAService();
         builder.Logging.ClearProviders();
         probe._app = builder.Build();
         probe._app.Run(probe.HandleAsync);
         await probe._app.StartAsync();
-        probe.BaseAddress = new Uri(probe._app.Urls.First());
+        (probe.BaseAddress, probe.H2cAddress) = probe._app.Addresses();
         return probe;
     }
 
@@ -48,6 +50,7 @@ public sealed class RelayProbe : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         var headers = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
+        headers[":protocol"] = context.Request.Protocol;
         _received.Enqueue(new Received(context.Request.Path + context.Request.QueryString, headers));
         // A test that fails before opening its gate drops its request, which then stops waiting (RequestAborted).
         var gate = headers.TryGetValue(GateHeader, out var name) ? Gate(name).Task : Task.CompletedTask;

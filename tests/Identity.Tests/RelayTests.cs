@@ -166,7 +166,8 @@ public abstract class RelayTests(Stack stack, RelayProbe pool)
         var gate = Guid.NewGuid().ToString();
         try
         {
-            var request = Relay(HttpMethod.Post, "/v1/messages", Guid.NewGuid().ToString(), key, gate: gate);
+            var mark = Guid.NewGuid().ToString();
+            var request = Relay(HttpMethod.Post, "/v1/messages", mark, key, gate: gate);
             request.Headers.Accept.ParseAdd("text/event-stream");
             // A gateway that buffered would not even send the headers before the gate opens: give up at the deadline.
             using var headersDeadline = new CancellationTokenSource(Deadline);
@@ -182,6 +183,8 @@ public abstract class RelayTests(Stack stack, RelayProbe pool)
             pool.Gate(gate).TrySetResult();
             var rest = await reader.ReadToEndAsync().WaitAsync(Deadline);
             Assert.Contains("event: last", rest, StringComparison.Ordinal);
+            // The stream came from pool over h2c, as every proxied request does when the service offers it.
+            Assert.Equal("HTTP/2", Assert.Single(pool.ReceivedWith(mark)).Headers[":protocol"]);
         }
         finally
         {

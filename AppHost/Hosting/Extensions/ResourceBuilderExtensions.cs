@@ -8,10 +8,12 @@ public static class ResourceBuilderExtensions
         where TSource : Resource, IResourceWithConnectionString =>
         builder.Reference(source.Resource, $"ConnectionStrings__{source.Resource.Name}", () => source.Resource.ConnectionString);
 
-    /// <summary>Gives the process <c>services__&lt;name&gt;__http__0</c>, the other project's URL.</summary>
+    /// <summary>Gives the process <c>services__&lt;name&gt;__http__0</c>, the other project's URL, and
+    /// <c>services__&lt;name&gt;__h2c__0</c> when it also serves h2c.</summary>
     public static IResourceBuilder<T> WithReference<T>(this IResourceBuilder<T> builder, IResourceBuilder<ExecutableResource> source)
         where T : ExecutableResource =>
-        builder.Reference(source.Resource, $"services__{source.Resource.Name}__http__0", () => source.Resource.Url);
+        builder.Reference(source.Resource, $"services__{source.Resource.Name}__http__0", () => source.Resource.Url)
+               .Reference(source.Resource, $"services__{source.Resource.Name}__h2c__0", () => source.Resource.H2cUrl);
 
     public static IResourceBuilder<T> WithEnvironment<T>(this IResourceBuilder<T> builder, string name, string value)
         where T : ExecutableResource

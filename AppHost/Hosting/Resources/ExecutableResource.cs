@@ -15,6 +15,7 @@ public class ExecutableResource : Resource
     private readonly SemaphoreSlim gate = new(1, 1);
     private readonly List<Action<IDictionary<string, string?>>> environment = [];
     private int? port;
+    private int? h2cPort;
     private CancellationTokenSource? supervision;
     private Task? supervisor;
     private ChildProcess? current;
@@ -51,6 +52,21 @@ public class ExecutableResource : Resource
 
     public string? Url => Port is { } p ? $"http://127.0.0.1:{p}" : null;
 
+    /// <summary>The HTTP/2 cleartext port (<c>Ports:&lt;name&gt;-h2c</c>, else a free one). Null without an h2c endpoint.</summary>
+    public int? H2cPort
+    {
+        get
+        {
+            lock (sync)
+            {
+                return h2cPort ??= H2cEndpoint ? Context.ResolvePort($"{Name}-h2c", null) : null;
+            }
+        }
+    }
+
+    /// <summary>The endpoint other services reach this one on with HTTP/2 prior knowledge (the gateway's proxy traffic).</summary>
+    public string? H2cUrl => H2cPort is { } p ? $"http://127.0.0.1:{p}" : null;
+
     /// <summary>Meant to be reached from outside (the gateway): the AppHost prints its URL.</summary>
     public bool IsExternal => HttpEndpoint?.External ?? false;
 
@@ -60,6 +76,8 @@ public class ExecutableResource : Resource
     public override string? Endpoint => Url;
 
     internal (int? Port, bool External)? HttpEndpoint { get; set; }
+
+    internal bool H2cEndpoint { get; set; }
 
     internal override string StateText => RestartCount == 0 ? base.StateText : $"{base.StateText} ({RestartCount} restarts)";
 

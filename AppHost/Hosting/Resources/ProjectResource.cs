@@ -26,12 +26,19 @@ public sealed class ProjectResource : ExecutableResource
         ? base.CreateProcessSpec()
         : throw new InvalidOperationException($"{Arguments[0]} does not exist: run `dotnet build` first.");
 
-    /// <summary>Aspire's conventions: the URL to listen on, the environment name, telemetry identity.</summary>
+    /// <summary>Aspire's conventions: the URLs to listen on, the environment name, telemetry identity.</summary>
     private protected override void AddDefaultEnvironment(IDictionary<string, string?> variables)
     {
         variables["ASPNETCORE_ENVIRONMENT"] = Context.Configuration["Environment"] ?? "Development";
         variables["OTEL_SERVICE_NAME"] = Name;
-        if (Url is { } url)
+        if (H2cUrl is { } h2c)
+        {
+            // Two endpoints, one of them HTTP/2 only, as Aspire writes them for an endpoint with transport http2.
+            variables["Kestrel__Endpoints__http__Url"] = Url;
+            variables["Kestrel__Endpoints__h2c__Url"] = h2c;
+            variables["Kestrel__Endpoints__h2c__Protocols"] = "Http2";
+        }
+        else if (Url is { } url)
         {
             variables["ASPNETCORE_URLS"] = url;
         }

@@ -34,6 +34,31 @@ public sealed class ProjectEnvironmentTests
         Assert.Equal("on", variables["Feature__Flag"]);
         Assert.Equal("http://127.0.0.1:6101", gateway.Resource.BuildEnvironment()["services__identity__http__0"]);
         Assert.NotEqual(5080, gateway.Resource.Port); // ephemeral: a free port unless configured
+        Assert.False(gateway.Resource.BuildEnvironment().ContainsKey("services__identity__h2c__0")); // identity serves no h2c here
+    }
+
+    [Fact]
+    public void A_project_with_an_h2c_endpoint_listens_on_both_and_its_dependants_get_both_urls()
+    {
+        var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions
+        {
+            Ephemeral = true,
+            Args = ["--Ports:identity=6101", "--Ports:identity-h2c=6111"],
+        });
+        var identity = builder.AddProject("identity", "services/identity/Identity.Api").WithHttpEndpoint(port: 5101).WithH2cEndpoint();
+        var gateway = builder.AddProject("gateway", "gateway/Gateway").WithHttpEndpoint(port: 5080).WithReference(identity);
+
+        var variables = identity.Resource.BuildEnvironment();
+        var dependant = gateway.Resource.BuildEnvironment();
+
+        // Kestrel's named endpoints replace ASPNETCORE_URLS, which cannot say which port speaks HTTP/2 only.
+        Assert.False(variables.ContainsKey("ASPNETCORE_URLS"));
+        Assert.Equal("http://127.0.0.1:6101", variables["Kestrel__Endpoints__http__Url"]);
+        Assert.Equal("http://127.0.0.1:6111", variables["Kestrel__Endpoints__h2c__Url"]);
+        Assert.Equal("Http2", variables["Kestrel__Endpoints__h2c__Protocols"]);
+        Assert.Equal("http://127.0.0.1:6101", dependant["services__identity__http__0"]);
+        Assert.Equal("http://127.0.0.1:6111", dependant["services__identity__h2c__0"]);
+        Assert.Equal("http://127.0.0.1:6101", identity.Resource.Url); // health probes and the table keep HTTP/1.1
     }
 
     [Fact]
