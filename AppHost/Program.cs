@@ -47,9 +47,11 @@ var gateway = builder.AddProject("gateway", "gateway/Gateway")
 
 if (builder.Configuration["Environment"] is null or "Development")
 {
-    // A browser page served from the gateway's own address may create cookie sessions.
+    // A browser page served from the gateway's own address may create cookie sessions, and OAuth providers send
+    // the browser back to the gateway (identity sees only the gateway's requests, addressed to itself).
     identity.WithEnvironment("Identity__AllowedOrigins__0", () => $"http://localhost:{gateway.Resource.Port}")
-            .WithEnvironment("Identity__AllowedOrigins__1", () => $"http://127.0.0.1:{gateway.Resource.Port}");
+            .WithEnvironment("Identity__AllowedOrigins__1", () => $"http://127.0.0.1:{gateway.Resource.Port}")
+            .WithEnvironment("Identity__OAuth__PublicBaseUrl", () => $"http://127.0.0.1:{gateway.Resource.Port}");
 }
 
 builder.Build().Run();

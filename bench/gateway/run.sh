@@ -120,7 +120,7 @@ if [ $record = 1 ]; then
     echo
     echo "### Gateway ($(date -u +%Y-%m-%d), wrk -t${WRK_THREADS:-1} -c${WRK_CONNECTIONS:-50} -d${WRK_DURATION:-10s})"
     echo
-    echo 'Command: `bench/gateway/run.sh --record` (median of 3 interleaved rounds)'
+    echo "Command: \`bench/gateway/run.sh --rounds $rounds --record\` (median of $rounds interleaved rounds)"
     echo
     echo "$table"
     echo
