@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Routing;
@@ -43,6 +45,17 @@ public static class HttpConventionsExtensions
         if (app.Configuration.GetValue("ApiRequestMetrics:Enabled", true))
         {
             app.UseMiddleware<ApiRequestMetricsMiddleware>();
+        }
+        // WebApplication would put routing, authentication and authorization before everything above. Inside, their
+        // refusals (401/403) are counted too, and a failure in them is a ProblemDetails like any other.
+        app.UseRouting();
+        if (app.Services.GetService<IAuthenticationSchemeProvider>() is not null)
+        {
+            app.UseAuthentication();
+        }
+        if (app.Services.GetService<IAuthorizationHandlerProvider>() is not null)
+        {
+            app.UseAuthorization();
         }
         return app;
     }

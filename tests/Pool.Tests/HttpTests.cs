@@ -111,6 +111,15 @@ public sealed class HttpTests(PoolPlatform platform)
         }
         using var write = await user.PostAsJsonAsync("/api/pool/pool-groups", new { name = "x" });
         Assert.Equal(HttpStatusCode.Forbidden, write.StatusCode);
+
+        // Refusals count in admin_api_requests_total like any other answer, by the route they were refused on.
+        var lines = new List<string>();
+        Assert.True(await Eventually.TrueAsync(async () =>
+        {
+            lines = [.. MetricsScrape.Samples(await MetricsScrape.TextAsync(_stack.A), "admin_api_requests_total")
+                .Where(l => l.Contains("path=\"/api/pool/mothers/\"", StringComparison.Ordinal) && l.Contains("method=\"GET\"", StringComparison.Ordinal))];
+            return lines.Any(l => l.Contains("status=\"401\"", StringComparison.Ordinal)) && lines.Any(l => l.Contains("status=\"403\"", StringComparison.Ordinal));
+        }, TimeSpan.FromSeconds(10)), $"the 401 and 403 were not both counted: {string.Join(" | ", lines)}");
     }
 
     [Fact]
