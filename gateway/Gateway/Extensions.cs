@@ -4,6 +4,9 @@ using Gateway.Health;
 using Gateway.RateLimiting;
 using Gateway.Routing;
 using Gateway.Telemetry;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.ServiceDefaults.Auth;
 
 namespace Gateway;
@@ -20,6 +23,13 @@ internal static class Extensions
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
             .AddTransforms(transforms => transforms.AddInternalToken(issuer));
+        // YARP registers ASP.NET Core authorization for per-route policies, which the gateway does not use: its own
+        // middleware decides every route. Without policy evaluation no AuthorizationMiddleware is added; here it did
+        // nothing but cost each request an items dictionary and a state machine. (A route given an AuthorizationPolicy
+        // would now fail loudly instead of being checked.) YARP still validates policy names with the policy provider.
+        builder.Services.RemoveAll<IAuthorizationHandlerProvider>();
+        builder.Services.RemoveAll<IAuthorizationService>();
+        builder.Services.RemoveAll<IPolicyEvaluator>();
         builder.AddServiceHealthChecks(Services);
         builder.Services.AddGatewayTelemetry();
 

@@ -234,6 +234,30 @@ public abstract class CredentialTests(Stack stack)
         last.Dispose();
     }
 
+    [Fact]
+    public async Task One_address_over_its_burst_is_429_while_another_address_goes_on()
+    {
+        // The per-address bucket holds 100 and refills 50 a second: 400 requests at once, over as many connections,
+        // find it empty. The route is anonymous, so only the address limits it.
+        using var flooding = stack.Client();
+        var responses = await Task.WhenAll(Enumerable.Range(0, 400).Select(_ => flooding.GetAsync("/api/users/openapi/v1.json")));
+        try
+        {
+            var limited = responses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
+            Assert.NotEmpty(limited);
+            Assert.True(limited[0].Headers.RetryAfter?.Delta > TimeSpan.Zero);
+            Assert.Equal("rate_limited", await limited[0].ProblemCodeAsync());
+
+            using var other = stack.Client();
+            using var fresh = await other.GetAsync("/api/users/openapi/v1.json");
+            Assert.NotEqual(HttpStatusCode.TooManyRequests, fresh.StatusCode);
+        }
+        finally
+        {
+            foreach (var response in responses) response.Dispose();
+        }
+    }
+
     [Theory]
     [InlineData("{\"name\": \"\"}")]
     [InlineData("{\"name\": \"k\", \"expiresAt\": \"2001-01-01T00:00:00Z\"}")]
@@ -304,6 +328,26 @@ public abstract class CredentialTests(Stack stack)
         var claims = await stack.ValidInternalClaimsAsync(received["authorization"], "users");
         Assert.Equal(signedIn.UserId.ToString(), claims[InternalClaims.Subject]);
         Assert.Equal(InternalClaims.Types.Token, claims[InternalClaims.CredentialType]);
+    }
+
+    [Fact]
+    public async Task An_anonymous_request_carries_a_gateway_jwt_naming_the_address_it_came_from()
+    {
+        foreach (var from in new[] { LoopbackClient.NextAddress(), LoopbackClient.NextAddress() })
+        {
+            using var client = stack.Client(from);
+            // The second request rides the same connection and finds the address and the anonymous caller cached.
+            for (var i = 0; i < 2; i++)
+            {
+                using var response = await client.GetAsync("/api/users/openapi/v1.json");
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                var received = await response.Content.ReadFromJsonAsync<Dictionary<string, string>>();
+                var claims = await stack.ValidInternalClaimsAsync(received!["authorization"], "users");
+                Assert.Equal(InternalClaims.Types.Anonymous, claims[InternalClaims.CredentialType]);
+                Assert.Equal(from.ToString(), claims[InternalClaims.ClientAddress]);
+                Assert.False(claims.ContainsKey(InternalClaims.Subject));
+            }
+        }
     }
 
     [Fact]

@@ -15,18 +15,45 @@ public sealed class CallerCache(TimeProvider time)
     private readonly ConcurrentDictionary<string, Lazy<Task<Caller?>>> _entries = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> _revokedCredentials = new();
     private readonly ConcurrentDictionary<Guid, DateTimeOffset> _droppedUsers = new();
+    private readonly ConcurrentDictionary<string, Caller> _anonymous = new();
     private long _nextSweep;
 
-    public int Count => _entries.Count;
+    public int Count => _entries.Count + _anonymous.Count;
 
-    /// <summary>The cached caller for a key, or the result of <paramref name="resolve"/> (null: not a valid credential).</summary>
-    public async Task<Caller?> GetOrResolveAsync(string key, Func<Task<Caller?>> resolve)
+    /// <summary>
+    /// The cached caller for a key, or the result of <paramref name="resolve"/> (null: not a valid credential). A
+    /// current entry is returned without allocating; <paramref name="state"/> spares the caller a closure per request.
+    /// </summary>
+    public ValueTask<Caller?> GetOrResolveAsync<TState>(string key, Func<TState, Task<Caller?>> resolve, TState state)
     {
         SweepNow();
+        if (_entries.TryGetValue(key, out var lazy) && lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully
+            && lazy.Value.Result is { } cached && IsCurrent(cached))
+        {
+            return ValueTask.FromResult<Caller?>(cached);
+        }
+        return new(ResolveAsync(key, resolve, state));
+    }
+
+    /// <summary>The anonymous caller at an address, made again once it is older than <see cref="MaxAge"/>.</summary>
+    public Caller GetOrAddAnonymous(string clientIp, Func<string, Caller> create)
+    {
+        SweepNow();
+        if (_anonymous.TryGetValue(clientIp, out var caller) && time.GetUtcNow() < caller.CachedUntil)
+        {
+            return caller;
+        }
+        caller = create(clientIp);
+        _anonymous[clientIp] = caller;
+        return caller;
+    }
+
+    private async Task<Caller?> ResolveAsync<TState>(string key, Func<TState, Task<Caller?>> resolve, TState state)
+    {
         // A second round only when the cached answer was stale; a fresh answer that is already stale is refused.
         for (var round = 0; round < 2; round++)
         {
-            var lazy = _entries.GetOrAdd(key, _ => new Lazy<Task<Caller?>>(resolve));
+            var lazy = _entries.GetOrAdd(key, static (_, arg) => new Lazy<Task<Caller?>>(() => arg.resolve(arg.state)), (resolve, state));
             Caller? caller;
             try
             {
@@ -96,6 +123,10 @@ public sealed class CallerCache(TimeProvider time)
             {
                 _entries.TryRemove(new(key, lazy));
             }
+        }
+        foreach (var (key, caller) in _anonymous)
+        {
+            if (caller.CachedUntil <= now) _anonymous.TryRemove(new(key, caller));
         }
         foreach (var (key, at) in _revokedCredentials)
         {

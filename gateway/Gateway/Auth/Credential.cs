@@ -33,7 +33,8 @@ public sealed record Credential(string Type, string Value)
         {
             return new Credential(InternalClaims.Types.ApiKey, key);
         }
-        if (request.Cookies[SessionCookie] is { Length: > 0 } sid)
+        // Reading Cookies parses them into a new collection; most requests have none to parse.
+        if (request.Headers.Cookie.Count > 0 && request.Cookies[SessionCookie] is { Length: > 0 } sid)
         {
             return new Credential(InternalClaims.Types.Session, sid);
         }

@@ -21,63 +21,86 @@ public sealed class GatewayAuthentication(
     private readonly Counter<long> _introspections = meters.Create("Platform.Gateway").CreateCounter<long>(
         "gateway_introspections_total", description: "Calls to identity's introspection (cache misses)");
 
-    public async Task InvokeAsync(HttpContext context)
+    private readonly Func<string, Caller> _anonymousCaller = clientIp =>
+    {
+        var now = time.GetUtcNow();
+        return new Caller(InternalClaims.Types.Anonymous, null, null, [], [], null, null, null, null, clientIp, now, now + CallerCache.MaxAge);
+    };
+
+    // Not async itself: the common paths (anonymous, or a credential already cached) finish without a state machine.
+    public Task InvokeAsync(HttpContext context)
     {
         // Unrouted paths fall through to 404; the gateway's own /health and /metrics are not under /api or /v1.
         var isRelay = context.Request.IsRelay();
         if (context.GetEndpoint() is null || !(isRelay || context.Request.Path.StartsWithSegments("/api")))
         {
-            await next(context);
-            return;
+            return next(context);
         }
 
         // Relay routes are never anonymous, and take nothing but an API key.
         var isAnonymousRoute = !isRelay && anonymous.Contains(context.Request.Method, context.Request.Path);
-        var clientIp = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var clientIp = ClientAddress.Of(context);
         var credential = Credential.From(context.Request, isRelay);
         if (isRelay && credential?.Type != InternalClaims.Types.ApiKey)
         {
-            await WriteProblemAsync(context, StatusCodes.Status401Unauthorized, "api_key_required",
+            return WriteProblemAsync(context, StatusCodes.Status401Unauthorized, "api_key_required",
                 $"/v1 needs an API key, as {Credential.ApiKeyHeader}: sk-... or Authorization: Bearer sk-...; tokens and session cookies are not accepted here.");
+        }
+        if (credential is null)
+        {
+            return isAnonymousRoute
+                ? ContinueAs(context, Anonymous(clientIp))
+                : WriteProblemAsync(context, StatusCodes.Status401Unauthorized, "unauthorized", "This route needs a bearer token, a session cookie or an API key.");
+        }
+
+        // Concurrent requests share one introspection, so it must not end with the first request's abort.
+        var resolving = cache.GetOrResolveAsync(credential.CacheKey + "@" + clientIp,
+            static s => s.Self.ResolveAsync(s.credential, s.clientIp, CancellationToken.None), (Self: this, credential, clientIp));
+        return resolving.IsCompletedSuccessfully
+            ? Authorize(context, credential, resolving.Result, clientIp, isAnonymousRoute)
+            : AuthorizeAsync(context, credential, resolving, clientIp, isAnonymousRoute);
+    }
+
+    private async Task AuthorizeAsync(HttpContext context, Credential credential, ValueTask<Caller?> resolving, string clientIp, bool isAnonymousRoute)
+    {
+        Caller? caller;
+        try
+        {
+            caller = await resolving;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            logger.LogWarning(e, "Introspection failed");
+            await WriteProblemAsync(context, StatusCodes.Status503ServiceUnavailable, "identity_unavailable", "Credentials cannot be checked right now; try again shortly.");
             return;
         }
-        Caller? caller = null;
-        if (credential is not null)
+        await Authorize(context, credential, caller, clientIp, isAnonymousRoute);
+    }
+
+    private Task Authorize(HttpContext context, Credential credential, Caller? caller, string clientIp, bool isAnonymousRoute)
+    {
+        if (caller is not null && credential.Type == InternalClaims.Types.Session && !CsrfHolds(context.Request, caller))
         {
-            try
+            if (!isAnonymousRoute)
             {
-                // Concurrent requests share one introspection, so it must not end with the first request's abort.
-                caller = await cache.GetOrResolveAsync(credential.CacheKey + "@" + clientIp, () => ResolveAsync(credential, clientIp, CancellationToken.None));
+                return WriteProblemAsync(context, StatusCodes.Status403Forbidden, "csrf_failed", $"Unsafe requests with a session cookie need a valid {CsrfHeader} header.");
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                logger.LogWarning(e, "Introspection failed");
-                await WriteProblemAsync(context, StatusCodes.Status503ServiceUnavailable, "identity_unavailable", "Credentials cannot be checked right now; try again shortly.");
-                return;
-            }
-
-            if (caller is not null && credential.Type == InternalClaims.Types.Session && !CsrfHolds(context.Request, caller))
-            {
-                if (!isAnonymousRoute)
-                {
-                    await WriteProblemAsync(context, StatusCodes.Status403Forbidden, "csrf_failed", $"Unsafe requests with a session cookie need a valid {CsrfHeader} header.");
-                    return;
-                }
-                caller = null;
-            }
+            caller = null;
         }
-
         if (caller is null && !isAnonymousRoute)
         {
-            await WriteProblemAsync(context, StatusCodes.Status401Unauthorized, "unauthorized",
-                credential is null ? "This route needs a bearer token, a session cookie or an API key." : "The credential is not valid (expired, revoked or unknown).");
-            return;
+            return WriteProblemAsync(context, StatusCodes.Status401Unauthorized, "unauthorized", "The credential is not valid (expired, revoked or unknown).");
         }
+        return ContinueAs(context, caller ?? Anonymous(clientIp));
+    }
 
-        // Anonymous callers still get an internal JWT: it carries the client's address, which identity's limits use.
-        caller ??= await cache.GetOrResolveAsync("anonymous:" + clientIp, () => Task.FromResult<Caller?>(Anonymous(clientIp)));
+    /// <summary>Anonymous callers still get an internal JWT: it carries the client's address, which identity's limits use.</summary>
+    private Caller Anonymous(string clientIp) => cache.GetOrAddAnonymous(clientIp, _anonymousCaller);
+
+    private Task ContinueAs(HttpContext context, Caller caller)
+    {
         context.Features.Set(caller);
-        await next(context);
+        return next(context);
     }
 
     private async Task<Caller?> ResolveAsync(Credential credential, string clientIp, CancellationToken cancellationToken)
@@ -96,12 +119,6 @@ public sealed class GatewayAuthentication(
         }
         return new Caller(credential.Type, answer.CredentialId, answer.UserId, answer.Roles ?? [], answer.Permissions ?? [], answer.Email,
             answer.Phone, answer.CsrfToken, answer.Limits, clientIp, resolvedAt, cachedUntil);
-    }
-
-    private Caller Anonymous(string clientIp)
-    {
-        var now = time.GetUtcNow();
-        return new Caller(InternalClaims.Types.Anonymous, null, null, [], [], null, null, null, null, clientIp, now, now + CallerCache.MaxAge);
     }
 
     private static bool CsrfHolds(HttpRequest request, Caller caller)

@@ -24,12 +24,21 @@ public static class InternalTokenTransform
             headers.Remove(Credential.ApiKeyHeader);
             headers.Remove("Cookie");
             headers.Remove(GatewayAuthentication.CsrfHeader);
-            // Kestrel's request headers enumerate without allocating, unlike the outgoing HttpHeaders.
-            foreach (var header in transform.HttpContext.Request.Headers)
+            // NonValidated enumerates without allocating (Kestrel's headers, seen as IHeaderDictionary, box an
+            // enumerator); a list is made only when a client did send X-Internal-* headers.
+            List<string>? forged = null;
+            foreach (var header in headers.NonValidated)
             {
                 if (header.Key.StartsWith("X-Internal-", StringComparison.OrdinalIgnoreCase))
                 {
-                    headers.Remove(header.Key);
+                    (forged ??= []).Add(header.Key);
+                }
+            }
+            if (forged is not null)
+            {
+                foreach (var name in forged)
+                {
+                    headers.Remove(name);
                 }
             }
 

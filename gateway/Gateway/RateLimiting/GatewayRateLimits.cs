@@ -26,25 +26,26 @@ public static class GatewayRateLimits
     public static IServiceCollection AddGatewayRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection("RateLimits").Get<RateLimitOptions>() ?? new RateLimitOptions();
+        // Limiter factories made once: a lambda capturing the options would be a new delegate on every request.
+        var perIp = Bucket(options.PerIpPerSecond, options.PerIpBurst);
+        var perCredential = Bucket(options.PerCredentialPerSecond, options.PerCredentialBurst);
+        Func<string, RateLimiter> perIpLimiter = _ => new TokenBucketRateLimiter(perIp);
+        Func<string, RateLimiter> perCredentialLimiter = _ => new TokenBucketRateLimiter(perCredential);
         services.AddRateLimiter(limiter =>
         {
             limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(
-                PartitionedRateLimiter.Create<HttpContext, string>(context => RateLimitPartition.GetTokenBucketLimiter(
-                    context.Connection.RemoteIpAddress?.ToString() ?? "unknown", _ => Bucket(options.PerIpPerSecond, options.PerIpBurst))),
+                PartitionedRateLimiter.Create<HttpContext, string>(context => RateLimitPartition.Get(ClientAddress.Of(context), perIpLimiter)),
                 PartitionedRateLimiter.Create<HttpContext, string>(context => context.Features.Get<Caller>() switch
                 {
-                    { IsAnonymous: false, Limits.RequestsPerMinute: { } perMinute } caller => RateLimitPartition.GetFixedWindowLimiter(
-                        "key:" + caller.CredentialId, _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1) }),
-                    { IsAnonymous: false } caller => RateLimitPartition.GetTokenBucketLimiter(
-                        "cred:" + caller.CredentialId, _ => Bucket(options.PerCredentialPerSecond, options.PerCredentialBurst)),
+                    { IsAnonymous: false, Limits.RequestsPerMinute: { } perMinute } caller => PerMinute(caller, perMinute),
+                    { IsAnonymous: false } caller => RateLimitPartition.Get("cred:" + caller.CredentialId, perCredentialLimiter),
                     _ => RateLimitPartition.GetNoLimiter("anonymous"),
                 }),
                 PartitionedRateLimiter.Create<HttpContext, string>(context => context.Features.Get<Caller>() switch
                 {
                     // Pool counts a key's relay requests across every gateway instance; a local count would be per instance.
                     _ when context.Request.IsRelay() => RateLimitPartition.GetNoLimiter("relay"),
-                    { Limits.Concurrency: { } concurrency } caller => RateLimitPartition.GetConcurrencyLimiter(
-                        "concurrency:" + caller.CredentialId, _ => new ConcurrencyLimiterOptions { PermitLimit = concurrency, QueueLimit = 0 }),
+                    { Limits.Concurrency: { } concurrency } caller => Concurrency(caller, concurrency),
                     _ => RateLimitPartition.GetNoLimiter("unlimited"),
                 }));
             limiter.OnRejected = async (rejected, cancellationToken) =>
@@ -56,6 +57,14 @@ public static class GatewayRateLimits
         });
         return services;
     }
+
+    // In methods of their own: a lambda capturing these values inside the partitioners would allocate its closure
+    // on every request, whichever branch the request takes.
+    private static RateLimitPartition<string> PerMinute(Caller caller, int perMinute) => RateLimitPartition.GetFixedWindowLimiter(
+        "key:" + caller.CredentialId, _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1) });
+
+    private static RateLimitPartition<string> Concurrency(Caller caller, int concurrency) => RateLimitPartition.GetConcurrencyLimiter(
+        "concurrency:" + caller.CredentialId, _ => new ConcurrencyLimiterOptions { PermitLimit = concurrency, QueueLimit = 0 });
 
     private static TokenBucketRateLimiterOptions Bucket(int perSecond, int burst) => new()
     {
