@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Gateway benchmark: the same small JSON endpoint directly, through our YARP gateway (as the AppHost runs it: h2c
-# to the service; and over HTTP/1.1 keep-alive like the others), through a default YARP app and through nginx
-# (keep-alive to the backend), in one run with wrk; prints requests/s, p50/p99, the ratio to direct and the CPU
+# to the service; and over HTTP/1.1 keep-alive like the others), through a default YARP app (over HTTP/1.1 and
+# over h2c) and through nginx (keep-alive to the backend), in one run with wrk; prints requests/s, p50/p99, the ratio to direct and the CPU
 # time each proxy and the backend spend per request.
 #   bench/gateway/run.sh [--duration 10s] [--connections 50] [--rounds 3] [--record]
 set -euo pipefail
@@ -27,7 +27,8 @@ work=$(mktemp -d); pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-backend=$(free_port); backend_h2c=$(free_port); gateway=$(free_port); gateway_h1=$(free_port); bare=$(free_port); nginx_port=$(free_port)
+backend=$(free_port); backend_h2c=$(free_port); gateway=$(free_port); gateway_h1=$(free_port); bare=$(free_port); bare_h2c=$(free_port)
+nginx_port=$(free_port)
 # The backend serves HTTP/1.1 and, on a second port, HTTP/2 with prior knowledge, as the AppHost's services do.
 Kestrel__Endpoints__http__Url=http://127.0.0.1:$backend \
   Kestrel__Endpoints__h2c__Url=http://127.0.0.1:$backend_h2c Kestrel__Endpoints__h2c__Protocols=Http2 \
@@ -62,6 +63,16 @@ ASPNETCORE_URLS=http://127.0.0.1:$bare \
   dotnet "$root/bench/gateway/BareYarp/bin/Release/net10.0/BareYarp.dll" >"$work/bare.log" 2>&1 &
 pids+=($!)
 bare_pid=$!
+# And the default YARP app over h2c, as the gateway proxies: what the gateway's own pipeline adds is the difference.
+ASPNETCORE_URLS=http://127.0.0.1:$bare_h2c \
+  ReverseProxy__Routes__bench__ClusterId=bench \
+  ReverseProxy__Routes__bench__Match__Path='/api/bench/{**rest}' \
+  ReverseProxy__Clusters__bench__Destinations__primary__Address=http://127.0.0.1:$backend_h2c \
+  ReverseProxy__Clusters__bench__HttpRequest__Version=2 \
+  ReverseProxy__Clusters__bench__HttpRequest__VersionPolicy=RequestVersionExact \
+  dotnet "$root/bench/gateway/BareYarp/bin/Release/net10.0/BareYarp.dll" >"$work/bare-h2c.log" 2>&1 &
+pids+=($!)
+bare_h2c_pid=$!
 
 { nginx_head "$work"; cat <<CONF; } >"$work/nginx.conf"
 http {
@@ -78,10 +89,10 @@ pids+=($!)
 nginx_pid=$!
 
 path=/api/bench/hello
-for port in $backend $gateway $gateway_h1 $bare $nginx_port; do wait_http "http://127.0.0.1:$port$path"; done
+for port in $backend $gateway $gateway_h1 $bare $bare_h2c $nginx_port; do wait_http "http://127.0.0.1:$port$path"; done
 
 # Warm up each (JIT, connection pools), then measure.
-for port in $backend $gateway $gateway_h1 $bare $nginx_port; do WRK_DURATION=3s wrk_run warm "http://127.0.0.1:$port$path" >/dev/null; done
+for port in $backend $gateway $gateway_h1 $bare $bare_h2c $nginx_port; do WRK_DURATION=3s wrk_run warm "http://127.0.0.1:$port$path" >/dev/null; done
 # Rounds interleave the paths so a noisy neighbour hits them alike; the table shows the round with the
 # median gateway ratio, and every round's ratios are listed under it.
 rows=()
@@ -90,29 +101,35 @@ for round in $(seq "$rounds"); do
   via_gateway=$(wrk_cpu_run gateway "http://127.0.0.1:$gateway$path" "$gateway_pid" "$backend_pid")
   via_gateway_h1=$(wrk_cpu_run gateway-http1 "http://127.0.0.1:$gateway_h1$path" "$gateway_h1_pid" "$backend_pid")
   via_bare=$(wrk_cpu_run default-yarp "http://127.0.0.1:$bare$path" "$bare_pid" "$backend_pid")
+  via_bare_h2c=$(wrk_cpu_run default-yarp-h2c "http://127.0.0.1:$bare_h2c$path" "$bare_h2c_pid" "$backend_pid")
   via_nginx=$(wrk_cpu_run nginx "http://127.0.0.1:$nginx_port$path" "$nginx_pid" "$backend_pid")
-  rows+=("$direct|$via_gateway|$via_gateway_h1|$via_bare|$via_nginx")
+  rows+=("$direct|$via_gateway|$via_gateway_h1|$via_bare|$via_bare_h2c|$via_nginx")
 done
 gateway_rss=$(rss_mib "$gateway_pid")
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " "); printf "%.2f", y[2] / x[2] }'; }
 summary=""; ranked=()
 for row in "${rows[@]}"; do
-  IFS='|' read -r d g h b n <<<"$row"
-  summary+="$(ratio "$d" "$g") / $(ratio "$d" "$h") / $(ratio "$d" "$b") / $(ratio "$d" "$n"); "
+  IFS='|' read -r d g h b b2 n <<<"$row"
+  summary+="$(ratio "$d" "$g") / $(ratio "$d" "$h") / $(ratio "$d" "$b") / $(ratio "$d" "$b2") / $(ratio "$d" "$n"); "
   ranked+=("$(ratio "$d" "$g")|$row")
 done
 median=$(printf '%s\n' "${ranked[@]}" | sort -n | sed -n "$(( (rounds + 1) / 2 ))p")
-IFS='|' read -r _ direct via_gateway via_gateway_h1 via_bare via_nginx <<<"$median"
+IFS='|' read -r _ direct via_gateway via_gateway_h1 via_bare via_bare_h2c via_nginx <<<"$median"
 
 direct_rps=$(awk '{print $2}' <<<"$direct")
 # CPU per request: the proxy's own (for direct, the backend's) and the backend's, in microseconds.
 table=$(printf '| path | requests/s | p50 ms | p99 ms | ratio to direct | proxy CPU µs/req | backend CPU µs/req |\n|---|---|---|---|---|---|---|\n'
-  for row in "$direct" "$via_gateway" "$via_gateway_h1" "$via_bare" "$via_nginx"; do
+  for row in "$direct" "$via_gateway" "$via_gateway_h1" "$via_bare" "$via_bare_h2c" "$via_nginx"; do
     awk -v d="$direct_rps" '{proxy = ($1 == "direct") ? "-" : $5; printf "| %s | %.0f | %s | %s | %.2f | %s | %s |\n", $1, $2, $3, $4, $2/d, proxy, $6}' <<<"$row"
   done)
 echo "$table"
-echo "ratios by round (gateway / gateway over HTTP/1.1 / default YARP / nginx): ${summary%; }"
+# The table's round is the gateway's median; each path's own median across rounds is the fairer comparison.
+medians=$(for column in 1 2 3 4 5; do
+  tr ';' '\n' <<<"${summary%; }" | awk -F' / ' -v c=$column 'NF {print $c + 0}' | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'
+done | paste -sd/ | sed 's|/| / |g')
+echo "ratios by round (gateway / gateway over HTTP/1.1 / default YARP / default YARP over h2c / nginx): ${summary%; }"
+echo "median ratio of each path across rounds: $medians"
 echo "gateway RSS after the run: ${gateway_rss} MiB"
 
 if [ $record = 1 ]; then
@@ -124,7 +141,9 @@ if [ $record = 1 ]; then
     echo
     echo "$table"
     echo
-    echo "Ratios by round (gateway / gateway over HTTP/1.1 / default YARP / nginx): ${summary%; }."
+    echo "Ratios by round (gateway / gateway over HTTP/1.1 / default YARP / default YARP over h2c / nginx): ${summary%; }."
+    echo
+    echo "Median ratio of each path across rounds: $medians."
     echo
     echo "Gateway resident memory after the run: ${gateway_rss} MiB."
   } >> "$root/bench/RESULTS.md"
