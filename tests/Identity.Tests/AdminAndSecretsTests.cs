@@ -60,6 +60,8 @@ public abstract class AdminAndSecretsTests(Stack stack)
         }
         using (var allowed = await client.SendCodeAsync(target)) Assert.Equal(HttpStatusCode.Accepted, allowed.StatusCode);
         Assert.True(await AuditedAsync("ban", null) && await AuditedAsync("lift_ban", banId.ToString()));
+        Assert.True(await Eventually.TrueAsync(() => stack.Banned.Any(b => b is { Kind: "target", Reason: "abuse" } && b.Value == target),
+            TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50)), "no UserBanned event for the admin's ban");
 
         using var bad = await client.PostWithTokenAsync("/api/identity/admin/bans", admin.AccessToken, new { kind = "ip", value = "not an ip", durationSeconds = 60 });
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);

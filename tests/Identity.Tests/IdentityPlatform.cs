@@ -1,12 +1,15 @@
 extern alias gateway;
 extern alias identity;
 
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using MassTransit;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using Platform.Contracts.Identity;
 using Platform.ServiceDefaults.Auth;
 
 namespace Identity.Tests;
@@ -54,12 +57,15 @@ public sealed class Stack : IAsyncDisposable
     public const string Admin = "admin@example.test";
 
     private readonly List<IAsyncDisposable> _apps = [];
-    private MassTransit.IBusControl? _bus;
+    private IBusControl? _bus;
 
     private Stack(bool redis) => Redis = redis;
 
     public bool Redis { get; }
     public ShiftedClock Clock { get; } = new();
+
+    /// <summary>The <see cref="UserBanned"/> events identity published, as another service receives them.</summary>
+    public ConcurrentQueue<UserBanned> Banned { get; } = new();
     public CapturedLogs Logs { get; } = new();
     public string IdentityDatabase { get; private set; } = "";
     public Uri Identity { get; private set; } = null!;
@@ -131,7 +137,8 @@ public sealed class Stack : IAsyncDisposable
         }
 
         await stack.WaitUntilHealthyAsync();
-        stack._bus = await TestBus.StartAsync(vhost);
+        stack._bus = await TestBus.StartAsync(vhost, rabbit => rabbit.ReceiveEndpoint("test-observer",
+            e => e.Handler<UserBanned>(c => { stack.Banned.Enqueue(c.Message); return Task.CompletedTask; })));
         return stack;
     }
 

@@ -124,6 +124,8 @@ public abstract class SignInTests(Stack stack)
         var problem = await banned.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("banned", problem.GetProperty("code").GetString());
         Assert.InRange(problem.GetProperty("bannedUntil").GetDateTimeOffset() - stack.Clock.GetUtcNow(), TimeSpan.FromHours(23.9), TimeSpan.FromHours(24));
+        Assert.True(await Eventually.TrueAsync(() => stack.Banned.Any(b => b.Kind == "ip" && b.Value == address.ToString()),
+            TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50)), "no UserBanned event for the address");
 
         // A client-sent forwarding header does not change the address identity sees, nor does the other channel.
         var spoofed = new HttpRequestMessage(HttpMethod.Post, "/api/identity/codes") { Content = JsonContent.Create(new { channel = "sms", target = "+15551234567" }) };
@@ -152,6 +154,8 @@ public abstract class SignInTests(Stack stack)
         using var signIn = await fresh.SignInAsync(email, "123456");
         Assert.Equal(HttpStatusCode.Forbidden, signIn.StatusCode);
         Assert.Equal("target_locked", await signIn.ProblemCodeAsync());
+        Assert.True(await Eventually.TrueAsync(() => stack.Banned.Any(b => b.Kind == "target" && b.Value == email),
+            TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50)), "no UserBanned event for the locked target");
     }
 
     [Fact]

@@ -108,18 +108,9 @@ public static class AdminEndpoints
         }
 
         var now = time.GetUtcNow();
-        var ban = new Ban
-        {
-            Kind = kind,
-            Value = value,
-            CreatedAt = now,
-            Until = now.AddSeconds(request.DurationSeconds.Value),
-            Reason = string.IsNullOrWhiteSpace(request.Reason) ? "banned by an administrator" : request.Reason.Trim()[..Math.Min(request.Reason.Trim().Length, 200)],
-            CreatedBy = principal.RequiredUserId().ToString(),
-        };
-        db.Bans.Add(ban);
+        var reason = string.IsNullOrWhiteSpace(request.Reason) ? "banned by an administrator" : request.Reason.Trim()[..Math.Min(request.Reason.Trim().Length, 200)];
+        var ban = db.AddBan(kind, value, now, now.AddSeconds(request.DurationSeconds.Value), reason, principal.RequiredUserId().ToString());
         db.Audit(http, "ban", "ban", null, null, ToResponse(ban), now);
-        db.AddEvent(new UserBanned(request.Kind, value, ban.Until, ban.Reason));
         await db.SaveChangesAsync(cancellationToken);
         return TypedResults.Created($"/api/identity/admin/bans/{ban.Id}", ToResponse(ban));
     }

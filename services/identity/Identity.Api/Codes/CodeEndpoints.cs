@@ -5,11 +5,9 @@ using Identity.Api.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Platform.Contracts.Identity;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Http;
-using Platform.ServiceDefaults.Messaging;
 
 namespace Identity.Api.Codes;
 
@@ -73,8 +71,7 @@ public static class CodeEndpoints
             {
                 var until = now + limits.IpBan;
                 var reason = $"More than {limits.SendsPerIpPerHour} codes requested in an hour.";
-                db.Bans.Add(new Ban { Kind = BanKind.Ip, Value = ip, CreatedAt = now, Until = until, Reason = reason, CreatedBy = "system" });
-                db.AddEvent(new UserBanned("ip", ip, until, reason));
+                db.AddBan(BanKind.Ip, ip, now, until, reason, "system");
                 await db.SaveChangesAsync(ct);
                 return (Banned(until, "This address is banned from requesting codes."), null, null);
             }

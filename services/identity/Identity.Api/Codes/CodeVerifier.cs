@@ -3,8 +3,6 @@ using Identity.Api.Bans;
 using Identity.Api.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Platform.Contracts.Identity;
-using Platform.ServiceDefaults.Messaging;
 
 namespace Identity.Api.Codes;
 
@@ -64,8 +62,7 @@ public sealed class CodeVerifier(IdentityDbContext db, IdentitySecrets secrets, 
         {
             var until = now + _limits.TargetLock;
             var reason = $"{_limits.WrongAttemptsPerTargetPerHour} wrong codes in an hour.";
-            db.Bans.Add(new Ban { Kind = BanKind.Target, Value = target, CreatedAt = now, Until = until, Reason = reason, CreatedBy = "system" });
-            db.AddEvent(new UserBanned("target", target, until, reason));
+            db.AddBan(BanKind.Target, target, now, until, reason, "system");
         }
         await db.SaveChangesAsync(cancellationToken);
         return CodeCheck.Invalid;
