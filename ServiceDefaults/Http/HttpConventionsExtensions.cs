@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,7 +42,6 @@ public static class HttpConventionsExtensions
     public static WebApplication UseHttpConventions(this WebApplication app)
     {
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
         // The gateway turns this off: its routes are catch-alls, and each service counts by its own route patterns.
         if (app.Configuration.GetValue("ApiRequestMetrics:Enabled", true))
         {
@@ -49,6 +50,10 @@ public static class HttpConventionsExtensions
         // WebApplication would put routing, authentication and authorization before everything above. Inside, their
         // refusals (401/403) are counted too, and a failure in them is a ProblemDetails like any other.
         app.UseRouting();
+        // After routing, so that endpoints which write every error themselves ([SkipStatusCodePages]: the gateway's
+        // proxied routes) skip this layer altogether rather than pass through it. Refusals below still get a body.
+        app.UseWhen(static context => context.GetEndpoint()?.Metadata.GetMetadata<ISkipStatusCodePagesMetadata>() is null,
+            static branch => branch.UseStatusCodePages());
         if (app.Services.GetService<IAuthenticationSchemeProvider>() is not null)
         {
             app.UseAuthentication();

@@ -6,6 +6,7 @@ using Gateway.Routing;
 using Gateway.Telemetry;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.ServiceDefaults.Auth;
 
@@ -22,7 +23,7 @@ internal static class Extensions
         var issuer = builder.AddInternalTokenIssuer();
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
-            .AddTransforms(transforms => transforms.AddInternalToken(issuer));
+            .AddTransforms(transforms => transforms.AddInternalToken(issuer).AddForwardingProblem());
         // YARP registers ASP.NET Core authorization for per-route policies, which the gateway does not use: its own
         // middleware decides every route. Without policy evaluation no AuthorizationMiddleware is added; here it did
         // nothing but cost each request an items dictionary and a state machine. (A route given an AuthorizationPolicy
@@ -41,7 +42,7 @@ internal static class Extensions
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked experimental; it is the documented opt-out.
         builder.Services.AddHttpClient(AdminEndpoints.ClientName, http => http.Timeout = TimeSpan.FromSeconds(5)).RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
-        builder.Services.AddGatewayRateLimits(builder.Configuration);
+        builder.Services.AddSingleton<GatewayRateLimits>();
         // Each instance hears every revocation on its own temporary queue.
         builder.AddMessaging("messaging", bus => bus.AddConsumer<RevocationConsumer>()
             .Endpoint(e =>
@@ -65,10 +66,19 @@ internal static class Extensions
         return issuer;
     }
 
+    /// <summary>
+    /// The proxied routes. They write their own errors (<see cref="ProxyErrors"/>) and skip status-code pages. Their
+    /// pipeline is YARP's default without session affinity and passive health checks, which no cluster configures
+    /// (the latter would wrap every proxied request in one more asynchronous layer).
+    /// </summary>
+    public static void MapGatewayProxy(this WebApplication app) =>
+        app.MapReverseProxy(pipeline => pipeline.UseNoDestinationProblem().UseLoadBalancing())
+            .WithMetadata(new SkipStatusCodePagesAttribute());
+
+    /// <summary>Authentication and rate limits: one middleware, so a proxied request pays for one layer.</summary>
     public static WebApplication UseGatewayAuthentication(this WebApplication app)
     {
         app.UseMiddleware<GatewayAuthentication>();
-        app.UseRateLimiter();
         return app;
     }
 }

@@ -11,7 +11,7 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 app.UseGatewayAuthentication();
 app.MapGatewayAdmin();
-app.MapReverseProxy();
+app.MapGatewayProxy();
 
 app.Run();
 

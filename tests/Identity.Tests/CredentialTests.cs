@@ -258,6 +258,39 @@ public abstract class CredentialTests(Stack stack)
         }
     }
 
+    [Fact]
+    public async Task Guessing_credentials_from_one_address_is_429_once_its_burst_is_spent_without_asking_identity()
+    {
+        // Each guess is a new token, so none is cached: every one the address limit let through cost an introspection.
+        using var guessing = stack.Client();
+        var before = await stack.GatewayIntrospectionsAsync();
+        var responses = await Task.WhenAll(Enumerable.Range(0, 300).Select(i => guessing.GetWithTokenAsync("/api/identity/me", $"guess-{i}-{Guid.NewGuid():N}")));
+        try
+        {
+            var limited = responses.Count(r => r.StatusCode == HttpStatusCode.TooManyRequests);
+            Assert.True(limited > 0, "300 guesses at once from one address were never limited");
+            Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.TooManyRequests), r => Assert.Equal(HttpStatusCode.Unauthorized, r.StatusCode));
+            Assert.Equal("rate_limited", await responses.First(r => r.StatusCode == HttpStatusCode.TooManyRequests).ProblemCodeAsync());
+            Assert.Equal(300 - limited, await stack.GatewayIntrospectionsAsync() - before);
+        }
+        finally
+        {
+            foreach (var response in responses) response.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task A_service_that_cannot_be_reached_is_a_502_problem_naming_it()
+    {
+        using var client = stack.Client();
+        using var response = await client.GetAsync("/api/promo/products");
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("upstream_unavailable", problem.GetProperty("code").GetString());
+        Assert.Contains("promo", problem.GetProperty("detail").GetString());
+    }
+
     [Theory]
     [InlineData("{\"name\": \"\"}")]
     [InlineData("{\"name\": \"k\", \"expiresAt\": \"2001-01-01T00:00:00Z\"}")]

@@ -2,6 +2,7 @@ extern alias gateway;
 extern alias identity;
 
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -117,6 +118,7 @@ public sealed class Stack : IAsyncDisposable
             ["Identity:OAuth:Providers:standin:UserInfoEndpoint"] = new Uri(oauth.BaseAddress, "/userinfo").ToString(),
         });
 
+        var unreachablePort = FreePort();
         foreach (var port in gatewayPorts)
         {
             stack.Start<gateway::Program>(port, h2cPort: null, new(shared)
@@ -131,6 +133,8 @@ public sealed class Stack : IAsyncDisposable
                 // The relay probe stands in for pool; the relay cluster must follow pool's address.
                 ["services:pool:http:0"] = relay.BaseAddress.ToString().TrimEnd('/'),
                 ["services:pool:h2c:0"] = relay.H2cAddress.ToString().TrimEnd('/'),
+                // Nothing listens here: promo stands for a service that cannot be reached.
+                ["services:promo:http:0"] = $"http://127.0.0.1:{unreachablePort}",
                 ["RateLimits:PerCredentialPerSecond"] = "1000",
                 ["RateLimits:PerCredentialBurst"] = "1000",
             });
@@ -152,6 +156,17 @@ public sealed class Stack : IAsyncDisposable
     /// <summary>A client of gateway A (or B) from its own loopback address, keeping cookies when asked.</summary>
     public HttpClient Client(IPAddress? from = null, bool gatewayB = false, CookieContainer? cookies = null) =>
         LoopbackClient.Create(gatewayB ? GatewayB : GatewayA, from ?? LoopbackClient.NextAddress(), cookies);
+
+    /// <summary>How many times the gateways asked identity to introspect a credential, from gateway A's <c>/metrics</c>.</summary>
+    public async Task<long> GatewayIntrospectionsAsync()
+    {
+        using var client = Client();
+        var text = await client.GetStringAsync("/metrics");
+        // "gateway_introspections_total{labels} VALUE [TIMESTAMP]"; the metric is absent until the first introspection.
+        return text.Split('\n')
+            .Where(line => line.StartsWith("gateway_introspections_total", StringComparison.Ordinal))
+            .Sum(line => long.Parse(line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture));
+    }
 
     private void Start<TProgram>(int port, int? h2cPort, Dictionary<string, string?> settings) where TProgram : class
     {

@@ -33,12 +33,11 @@ public static class AdminEndpoints
     }
 
     private static async Task<Results<Ok<SystemResponse>, ProblemHttpResult>> SystemAsync(
-        HttpContext http, ServiceIdentity gateway, IConfiguration configuration, IHttpClientFactory clients, ServiceTokens tokens, CancellationToken cancellationToken)
+        HttpContext http, ServiceIdentity gateway, GatewayRateLimits limits, IHttpClientFactory clients, ServiceTokens tokens, CancellationToken cancellationToken)
     {
         if (Forbidden(http) is { } problem) return problem;
         var version = Assembly.GetEntryAssembly()?.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? gateway.Version;
-        var limits = configuration.GetSection("RateLimits").Get<RateLimitOptions>() ?? new RateLimitOptions();
-        return TypedResults.Ok(new SystemResponse(gateway.Environment, version, limits, await AskAllAsync("/internal/system", clients, tokens, cancellationToken)));
+        return TypedResults.Ok(new SystemResponse(gateway.Environment, version, limits.Options, await AskAllAsync("/internal/system", clients, tokens, cancellationToken)));
     }
 
     private static async Task<Results<Ok<DbStatusResponse>, ProblemHttpResult>> DbStatusAsync(

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using System.Text;
+using Gateway.RateLimiting;
 using Gateway.Routing;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Http;
@@ -10,10 +11,10 @@ namespace Gateway.Auth;
 /// <summary>
 /// Turns the client's credential into a <see cref="Caller"/> (through cached introspection) before routing:
 /// 401 without a valid one except on anonymous routes (and on relay routes without an API key), 403 for a session
-/// cookie on an unsafe method without its CSRF token.
+/// cookie on an unsafe method without its CSRF token, 429 over the address's or the caller's rate limits.
 /// </summary>
 public sealed class GatewayAuthentication(
-    RequestDelegate next, CallerCache cache, IntrospectionClient introspection, AnonymousRoutes anonymous,
+    RequestDelegate next, CallerCache cache, IntrospectionClient introspection, AnonymousRoutes anonymous, GatewayRateLimits limits,
     TimeProvider time, ILogger<GatewayAuthentication> logger, IMeterFactory meters)
 {
     public const string CsrfHeader = "X-CSRF-Token";
@@ -30,6 +31,12 @@ public sealed class GatewayAuthentication(
     // Not async itself: the common paths (anonymous, or a credential already cached) finish without a state machine.
     public Task InvokeAsync(HttpContext context)
     {
+        // Every request counts against its address, before anything else is done for it.
+        var clientIp = ClientAddress.Of(context);
+        if (limits.RefuseAddress(context, clientIp) is { } refused)
+        {
+            return refused;
+        }
         // Unrouted paths fall through to 404; the gateway's own /health and /metrics are not under /api or /v1.
         var isRelay = context.Request.IsRelay();
         if (context.GetEndpoint() is null || !(isRelay || context.Request.Path.StartsWithSegments("/api")))
@@ -39,7 +46,6 @@ public sealed class GatewayAuthentication(
 
         // Relay routes are never anonymous, and take nothing but an API key.
         var isAnonymousRoute = !isRelay && anonymous.Contains(context.Request.Method, context.Request.Path);
-        var clientIp = ClientAddress.Of(context);
         var credential = Credential.From(context.Request, isRelay);
         if (isRelay && credential?.Type != InternalClaims.Types.ApiKey)
         {
@@ -99,6 +105,10 @@ public sealed class GatewayAuthentication(
 
     private Task ContinueAs(HttpContext context, Caller caller)
     {
+        if (limits.RefuseCaller(context, caller, context.Request.IsRelay()) is { } refused)
+        {
+            return refused;
+        }
         context.Features.Set(caller);
         return next(context);
     }

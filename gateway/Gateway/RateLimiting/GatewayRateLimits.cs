@@ -1,7 +1,7 @@
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Gateway.Auth;
-using Gateway.Routing;
 using Platform.ServiceDefaults.Http;
 
 namespace Gateway.RateLimiting;
@@ -15,56 +15,94 @@ public sealed class RateLimitOptions
     public int PerCredentialBurst { get; set; } = 40;
 }
 
-public static class GatewayRateLimits
+/// <summary>
+/// The gateway's limits, asked by <see cref="GatewayAuthentication"/> as it goes: a client address before its
+/// credential is looked at (guessing credentials cannot make identity introspect past the address's limit), then
+/// the credential: its default bucket, or an API key's own requests per minute, and an API key's concurrency
+/// (left to pool on relay routes, which counts it across every gateway instance). The limiters and their
+/// partitioning are System.Threading.RateLimiting's. ASP.NET Core's rate-limiting middleware is not used: it
+/// would be one more asynchronous layer on every proxied request, around limits that are all known up front.
+/// Refusals are 429 ProblemDetails with Retry-After.
+/// </summary>
+public sealed class GatewayRateLimits : IAsyncDisposable
 {
-    /// <summary>
-    /// Per-IP and per-credential limits with ASP.NET Core rate limiting, chained: a request needs a permit from
-    /// both. An API key's own requests-per-minute and concurrency (from identity) replace the credential default;
-    /// its concurrency is left to pool on relay routes.
-    /// Refusals are 429 ProblemDetails with Retry-After.
-    /// </summary>
-    public static IServiceCollection AddGatewayRateLimits(this IServiceCollection services, IConfiguration configuration)
+    private readonly PartitionedRateLimiter<string> _perAddress;
+    private readonly PartitionedRateLimiter<CredentialLimit> _perCredential;
+    private readonly PartitionedRateLimiter<CredentialLimit> _concurrency;
+    private readonly Counter<long> _refused;
+
+    public GatewayRateLimits(IConfiguration configuration, IMeterFactory meters)
     {
-        var options = configuration.GetSection("RateLimits").Get<RateLimitOptions>() ?? new RateLimitOptions();
-        // Limiter factories made once: a lambda capturing the options would be a new delegate on every request.
-        var perIp = Bucket(options.PerIpPerSecond, options.PerIpBurst);
-        var perCredential = Bucket(options.PerCredentialPerSecond, options.PerCredentialBurst);
-        Func<string, RateLimiter> perIpLimiter = _ => new TokenBucketRateLimiter(perIp);
-        Func<string, RateLimiter> perCredentialLimiter = _ => new TokenBucketRateLimiter(perCredential);
-        services.AddRateLimiter(limiter =>
-        {
-            limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(
-                PartitionedRateLimiter.Create<HttpContext, string>(context => RateLimitPartition.Get(ClientAddress.Of(context), perIpLimiter)),
-                PartitionedRateLimiter.Create<HttpContext, string>(context => context.Features.Get<Caller>() switch
-                {
-                    { IsAnonymous: false, Limits.RequestsPerMinute: { } perMinute } caller => PerMinute(caller, perMinute),
-                    { IsAnonymous: false } caller => RateLimitPartition.Get("cred:" + caller.CredentialId, perCredentialLimiter),
-                    _ => RateLimitPartition.GetNoLimiter("anonymous"),
-                }),
-                PartitionedRateLimiter.Create<HttpContext, string>(context => context.Features.Get<Caller>() switch
-                {
-                    // Pool counts a key's relay requests across every gateway instance; a local count would be per instance.
-                    _ when context.Request.IsRelay() => RateLimitPartition.GetNoLimiter("relay"),
-                    { Limits.Concurrency: { } concurrency } caller => Concurrency(caller, concurrency),
-                    _ => RateLimitPartition.GetNoLimiter("unlimited"),
-                }));
-            limiter.OnRejected = async (rejected, cancellationToken) =>
-            {
-                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
-                rejected.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                await Problems.Create(StatusCodes.Status429TooManyRequests, "rate_limited", "Too many requests; slow down.").ExecuteAsync(rejected.HttpContext);
-            };
-        });
-        return services;
+        Options = configuration.GetSection("RateLimits").Get<RateLimitOptions>() ?? new RateLimitOptions();
+        // Factories made once: a lambda capturing these inside a partitioner would be allocated on every request.
+        var perAddress = Bucket(Options.PerIpPerSecond, Options.PerIpBurst);
+        var perCredential = Bucket(Options.PerCredentialPerSecond, Options.PerCredentialBurst);
+        Func<string, RateLimiter> addressBucket = _ => new TokenBucketRateLimiter(perAddress);
+        Func<CredentialLimit, RateLimiter> credentialLimiter = key => key.Limit is { } perMinute
+            ? new FixedWindowRateLimiter(new() { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })
+            : new TokenBucketRateLimiter(perCredential);
+        Func<CredentialLimit, RateLimiter> concurrencyLimiter = key => new ConcurrencyLimiter(new() { PermitLimit = key.Limit!.Value, QueueLimit = 0 });
+        _perAddress = PartitionedRateLimiter.Create<string, string>(address => RateLimitPartition.Get(address, addressBucket));
+        // A key's limit is part of its partition: a changed limit takes effect with the next introspection.
+        _perCredential = PartitionedRateLimiter.Create<CredentialLimit, CredentialLimit>(key => RateLimitPartition.Get(key, credentialLimiter));
+        _concurrency = PartitionedRateLimiter.Create<CredentialLimit, CredentialLimit>(key => RateLimitPartition.Get(key, concurrencyLimiter));
+        _refused = meters.Create("Platform.Gateway").CreateCounter<long>(
+            "gateway_rate_limited_total", description: "Requests refused with 429, by the limit that refused them (address, credential, concurrency)");
     }
 
-    // In methods of their own: a lambda capturing these values inside the partitioners would allocate its closure
-    // on every request, whichever branch the request takes.
-    private static RateLimitPartition<string> PerMinute(Caller caller, int perMinute) => RateLimitPartition.GetFixedWindowLimiter(
-        "key:" + caller.CredentialId, _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1) });
+    public RateLimitOptions Options { get; }
 
-    private static RateLimitPartition<string> Concurrency(Caller caller, int concurrency) => RateLimitPartition.GetConcurrencyLimiter(
-        "concurrency:" + caller.CredentialId, _ => new ConcurrencyLimiterOptions { PermitLimit = concurrency, QueueLimit = 0 });
+    /// <summary>Null when the address may go on; else the 429 being written.</summary>
+    public Task? RefuseAddress(HttpContext context, string clientAddress)
+    {
+        var lease = _perAddress.AttemptAcquire(clientAddress);
+        return lease.IsAcquired ? null : Refuse(context, lease, "address");
+    }
+
+    /// <summary>
+    /// Null when the caller may go on (holding, until the response ends, a concurrency permit if its key has a
+    /// concurrency limit); else the 429 being written. Anonymous callers are limited by their address only.
+    /// </summary>
+    public Task? RefuseCaller(HttpContext context, Caller caller, bool isRelay)
+    {
+        if (caller.IsAnonymous)
+        {
+            return null;
+        }
+        var lease = _perCredential.AttemptAcquire(new(caller.CredentialId!, caller.Limits?.RequestsPerMinute));
+        if (!lease.IsAcquired)
+        {
+            return Refuse(context, lease, "credential");
+        }
+        if (!isRelay && caller.Limits?.Concurrency is { } concurrency)
+        {
+            var permit = _concurrency.AttemptAcquire(new(caller.CredentialId!, concurrency));
+            if (!permit.IsAcquired)
+            {
+                return Refuse(context, permit, "concurrency");
+            }
+            context.Response.RegisterForDispose(permit);
+        }
+        return null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _perAddress.DisposeAsync();
+        await _perCredential.DisposeAsync();
+        await _concurrency.DisposeAsync();
+    }
+
+    private Task Refuse(HttpContext context, RateLimitLease lease, string limit)
+    {
+        using (lease)
+        {
+            _refused.Add(1, new KeyValuePair<string, object?>("limit", limit));
+            var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
+            context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            return Problems.Create(StatusCodes.Status429TooManyRequests, "rate_limited", "Too many requests; slow down.").ExecuteAsync(context);
+        }
+    }
 
     private static TokenBucketRateLimiterOptions Bucket(int perSecond, int burst) => new()
     {
@@ -74,4 +112,7 @@ public static class GatewayRateLimits
         QueueLimit = 0,
         AutoReplenishment = true,
     };
+
+    /// <summary>A credential and its own limit (requests per minute, or concurrency), if it has one.</summary>
+    private readonly record struct CredentialLimit(string CredentialId, int? Limit);
 }
