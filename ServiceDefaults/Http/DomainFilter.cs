@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 
 namespace Platform.ServiceDefaults.Http;
 
@@ -35,22 +36,30 @@ public static class DomainFilter
 /// <summary>
 /// Adds <c>X-Domain-Ack</c> as the response of a guarded endpoint starts, whoever wrote it: the handler, the domain
 /// filter, authorization's 401/403, or the exception handler (which clears headers and the endpoint, and keeps the
-/// endpoint on its feature).
+/// endpoint on its feature). An app without guarded endpoints (the gateway) skips it: the callback it would register
+/// on every request costs the response an extra asynchronous step.
 /// </summary>
-internal sealed class DomainAckMiddleware(RequestDelegate next)
+internal sealed class DomainAckMiddleware(RequestDelegate next, EndpointDataSource endpoints)
 {
+    // Asked at the first request, when every endpoint is mapped; none is added later with a required domain.
+    private readonly Lazy<bool> _anyGuarded = new(() =>
+        endpoints.Endpoints.Any(e => e.Metadata.GetMetadata<DomainFilter.RequiredDomain>() is not null));
+
     public Task InvokeAsync(HttpContext context)
     {
-        context.Response.OnStarting(static state =>
+        if (_anyGuarded.Value)
         {
-            var http = (HttpContext)state;
-            var endpoint = http.GetEndpoint() ?? http.Features.Get<IExceptionHandlerFeature>()?.Endpoint;
-            if (endpoint?.Metadata.GetMetadata<DomainFilter.RequiredDomain>() is { } required)
+            context.Response.OnStarting(static state =>
             {
-                http.Response.Headers[DomainFilter.AckHeader] = required.Domain;
-            }
-            return Task.CompletedTask;
-        }, context);
+                var http = (HttpContext)state;
+                var endpoint = http.GetEndpoint() ?? http.Features.Get<IExceptionHandlerFeature>()?.Endpoint;
+                if (endpoint?.Metadata.GetMetadata<DomainFilter.RequiredDomain>() is { } required)
+                {
+                    http.Response.Headers[DomainFilter.AckHeader] = required.Domain;
+                }
+                return Task.CompletedTask;
+            }, context);
+        }
         return next(context);
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Platform.Hosting.Processes;
 
 namespace EndToEnd.Tests;
 
@@ -65,6 +66,20 @@ public sealed class GatewayTests(PlatformFixture platform) : IClassFixture<Platf
             var text = await client.GetStringAsync($"http://127.0.0.1:{platform.AppHost.Ports[name]}/metrics");
             Assert.Contains($"service_name=\"{name}\"", text);
         }
+    }
+
+    [Fact]
+    public void The_gateway_runs_with_its_larger_young_generation_budget_and_the_services_with_the_default()
+    {
+        var started = ProcessTree.Of(ProcessTree.Find(platform.AppHost.ProcessId)!.Value);
+        string[] EnvironmentOf(string assembly)
+        {
+            var process = started.Single(p => Descendants.CommandLine(p).Contains($"/{assembly}.dll", StringComparison.Ordinal));
+            return File.ReadAllText($"/proc/{process.Pid}/environ").Split('\0');
+        }
+
+        Assert.Contains("DOTNET_GCgen0size=0x2000000", EnvironmentOf("Gateway"));
+        Assert.DoesNotContain(EnvironmentOf("Identity.Api"), v => v.StartsWith("DOTNET_GCgen0size=", StringComparison.Ordinal));
     }
 
     [Fact]
