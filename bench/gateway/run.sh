@@ -36,7 +36,7 @@ Kestrel__Endpoints__http__Url=http://127.0.0.1:$backend \
 pids+=($!)
 backend_pid=$!
 # The gateway needs its signing key; the bench route is anonymous, one client must not be rate limited, and the
-# backend stands where identity would, found through the AppHost's variables. Its GC budget is the AppHost's too.
+# backend stands where identity would, found through the AppHost's variables. Its runtime settings are the AppHost's too.
 signing_key=$(openssl ecparam -name prime256v1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt -outform DER | base64 -w0)
 start_gateway() { # PORT [VARIABLE=VALUE...]
   local port=$1; shift
@@ -45,7 +45,8 @@ start_gateway() { # PORT [VARIABLE=VALUE...]
     RateLimits__PerIpPerSecond=10000000 RateLimits__PerIpBurst=10000000 \
     ReverseProxy__Routes__bench__ClusterId=identity \
     ReverseProxy__Routes__bench__Match__Path='/api/bench/{**rest}' \
-    services__identity__http__0=http://127.0.0.1:$backend DOTNET_GCgen0size=0x2000000 "$@" \
+    services__identity__http__0=http://127.0.0.1:$backend \
+    DOTNET_GCgen0size=0x2000000 DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 "$@" \
     dotnet bin/Release/net10.0/Gateway.dll) >"$work/gateway-$port.log" 2>&1 &
 }
 start_gateway "$gateway" services__identity__h2c__0=http://127.0.0.1:$backend_h2c
