@@ -70,4 +70,3 @@ IResourceBuilder<ProjectResource> AddService(string name, string path, int port,
            .WithSecretKey("DataProtection__KeyEncryptionKey", $"kek:{name}")
            .WithVerificationKey("InternalAuth__PublicKey", InternalSigningKey)
            .WaitFor(database).WaitFor(messaging);
-
