@@ -39,7 +39,7 @@ public static class Extensions
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
         builder.AddHttpConventions();
-        builder.Services.AddOpenApi();
+        builder.Services.AddDefaultOpenApi();
         return builder;
     }
 

@@ -37,8 +37,8 @@ start; warm=$started_in
 sleep 10 # idle: let start-up garbage settle before reading resident memory
 idle=$(python3 "$root/bench/platform/tree_rss.py" "$apphost_pid")
 
-# A small anonymous identity endpoint (the OpenAPI document, used before, is generated afresh per request and
-# measured only that).
+# A small anonymous identity endpoint. (The OpenAPI document, used before, was then generated afresh per request,
+# and the load measured only that; it is cached now.)
 url="http://127.0.0.1:$gateway/api/identity/oauth/providers"
 peak=0
 WRK_DURATION=20s wrk_run load "$url" > "$data.wrk" &

@@ -34,6 +34,19 @@ public sealed class GatewayTests(PlatformFixture platform) : IClassFixture<Platf
     }
 
     [Fact]
+    public async Task A_services_openapi_document_is_generated_once_and_then_served_from_its_cache()
+    {
+        // Through the gateway every request carries its token, which output caching's default policy would not store.
+        var path = "/api/promo/openapi/v1.json";
+        using var first = await Gateway.GetAsync(path);
+        using var second = await Gateway.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await second.Content.ReadAsStringAsync());
+        Assert.True(second.Headers.Age.HasValue, "the second answer was generated again, not served from the cache");
+    }
+
+    [Fact]
     public async Task An_unknown_path_is_a_404_problem_and_internal_endpoints_are_not_routed()
     {
         using var unknown = await GetJsonAsync("/api/nowhere/thing", HttpStatusCode.NotFound);
