@@ -27,7 +27,7 @@ public sealed class OutboxInboxTests(ServersFixture servers) : IAsyncLifetime
         builder.Configuration["Outbox:MaxBackoff"] = "00:00:01";
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<FailurePlan>();
-        builder.AddNpgsqlDbContext<TestDbContext>("testdb");
+        builder.AddServiceDbContext<TestDbContext>("testdb");
         builder.AddMessaging<TestDbContext>("messaging", bus => bus.AddConsumer<NoteCreatedConsumer>());
         _host = builder.Build();
         await _host.StartAsync();
