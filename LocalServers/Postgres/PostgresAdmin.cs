@@ -6,6 +6,8 @@ namespace Platform.LocalServers;
 /// <summary>What the AppHost does on a PostgreSQL server as its superuser.</summary>
 public static partial class PostgresAdmin
 {
+    private const long EnsureLockKey = 0x706c6174666f726d; // "platform"
+
     /// <summary>
     /// Creates (idempotently) a database and a login role of the same name that owns it, with this password, and refuses
     /// that database to everyone else: the server, not convention, keeps each service to its own data.
@@ -19,6 +21,21 @@ public static partial class PostgresAdmin
 
         await using var connection = new NpgsqlConnection(adminConnectionString);
         await connection.OpenAsync(cancellationToken);
+        // One at a time on the server: grants on the same database (postgres, template1) changed by two sessions at
+        // once fail with "tuple concurrently updated", and the AppHost ensures every service's database together.
+        await ExecuteAsync(connection, $"SELECT pg_advisory_lock({EnsureLockKey})", cancellationToken);
+        try
+        {
+            await EnsureLockedAsync(connection, name, password, cancellationToken);
+        }
+        finally
+        {
+            await ExecuteAsync(connection, $"SELECT pg_advisory_unlock({EnsureLockKey})", CancellationToken.None);
+        }
+    }
+
+    private static async Task EnsureLockedAsync(NpgsqlConnection connection, string name, string password, CancellationToken cancellationToken)
+    {
         var quoted = $"\"{name}\"";
         await ExecuteAsync(connection, $"""
             DO $$ BEGIN

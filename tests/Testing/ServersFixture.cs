@@ -57,6 +57,9 @@ public sealed class ServersFixture : IAsyncLifetime
     }
 
     /// <summary>A fresh database with its own role; the name gets a unique suffix.</summary>
+    /// <summary>The superuser's connection over the server's Unix socket (what the AppHost uses to create databases).</summary>
+    public string PostgresAdminConnectionString => _postgres.AdminConnectionString;
+
     public async Task<string> CreateDatabaseAsync(string prefix)
     {
         var name = Unique(prefix);

@@ -9,8 +9,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using Platform.Testing;
 using Platform.ServiceDefaults.Jobs;
+using Platform.Testing;
 
 var jobs = args.Length > 0 ? int.Parse(args[0]) : 2000;
 var runnerCounts = (args.Length > 1 ? args[1] : "1,2").Split(',').Select(int.Parse).ToList();

@@ -1,4 +1,5 @@
 using Npgsql;
+using Platform.LocalServers;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 using StackExchange.Redis;
@@ -48,6 +49,26 @@ public sealed class LocalServersTests(ServersFixture servers) : IClassFixture<Se
             await using var connection = new NpgsqlConnection(elsewhere.ConnectionString);
             var error = await Assert.ThrowsAsync<PostgresException>(() => connection.OpenAsync());
             Assert.Equal("42501", error.SqlState); // insufficient_privilege: no CONNECT
+        }
+    }
+
+    [Fact]
+    public async Task Every_service_database_is_ensured_at_the_same_time_on_a_new_server_and_again_on_an_existing_one()
+    {
+        // The AppHost ensures all services' databases at once whenever the server is ready: on the first start they
+        // are created, on every later start they exist and only their grants are set again.
+        var names = Enumerable.Range(0, 6).Select(i => $"together_{Guid.NewGuid():N}"[..20]).ToArray();
+        for (var start = 0; start < 3; start++)
+        {
+            await Task.WhenAll(names.Select(name => PostgresAdmin.EnsureDatabaseAsync(servers.PostgresAdminConnectionString, name, name, default)));
+        }
+        foreach (var name in names)
+        {
+            var server = new NpgsqlConnectionStringBuilder(servers.PostgresConnectionString) { Username = name, Password = name, Database = name };
+            await using var connection = new NpgsqlConnection(server.ConnectionString);
+            await connection.OpenAsync();
+            await using var select = new NpgsqlCommand("SELECT current_user = current_database()", connection);
+            Assert.Equal(true, await select.ExecuteScalarAsync());
         }
     }
 
