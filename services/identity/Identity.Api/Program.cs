@@ -7,6 +7,7 @@ using Identity.Api.Introspection;
 using Identity.Api.OAuth;
 using Identity.Api.Sessions;
 using Identity.Api.SignIn;
+using Platform.ServiceDefaults.Http;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -17,7 +18,7 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 
-var api = app.MapGroup("/api/identity");
+var api = app.MapGroup("/api/identity").WithRequestValidation();
 api.MapCodes();
 api.MapSignIn();
 api.MapSessions();

@@ -1,4 +1,5 @@
 using Platform.ServiceDefaults.Auth;
+using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Jobs;
 using Pool.Api;
 using Pool.Api.Data;
@@ -15,7 +16,7 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 
-var api = app.MapGroup("/api/pool");
+var api = app.MapGroup("/api/pool").WithRequestValidation();
 api.MapPoolGroups();
 api.MapMothers();
 api.MapJobAdmin<PoolDbContext>("pool", "pool_job", Permissions.Pool.Jobs);

@@ -1,3 +1,4 @@
+using Platform.ServiceDefaults.Http;
 using Promo.Api;
 using Promo.Api.Campaigns;
 using Promo.Api.Catalog;
@@ -17,7 +18,7 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 
-var api = app.MapGroup("/api/promo");
+var api = app.MapGroup("/api/promo").WithRequestValidation();
 api.MapCatalog();
 api.MapCampaigns();
 api.MapCoupons();

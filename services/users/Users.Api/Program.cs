@@ -1,4 +1,5 @@
 using Platform.ServiceDefaults.Auth;
+using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Jobs;
 using Users.Api;
 using Users.Api.BulkStatus;
@@ -16,7 +17,7 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 
-var api = app.MapGroup("/api/users");
+var api = app.MapGroup("/api/users").WithRequestValidation();
 api.MapProfiles();
 api.MapRedeemCodes();
 api.MapRedemptions();

@@ -42,10 +42,6 @@ public static class AdminEndpoints
     private static async Task<Results<Ok<PagedResult<UserResponse>>, ValidationProblem>> ListUsersAsync(
         [AsParameters] PageRequest page, string? role, IdentityDbContext db, CancellationToken cancellationToken)
     {
-        if (page.Validate() is { } errors)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
         var users = db.Users.AsNoTracking();
         if (!string.IsNullOrEmpty(role))
         {

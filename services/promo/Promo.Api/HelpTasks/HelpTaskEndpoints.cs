@@ -56,10 +56,6 @@ public static class HelpTaskEndpoints
     private static async Task<Results<Ok<PagedResult<PayoutResponse>>, ValidationProblem>> ListPayoutsAsync(
         [AsParameters] PageRequest page, PayoutStatus? status, PromoDbContext db, CancellationToken cancellationToken)
     {
-        if (page.Validate() is { } errors)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
         var query = db.PayoutLedger.AsNoTracking();
         if (status is { } s) query = query.Where(p => p.PayoutStatus == s);
         var total = await query.LongCountAsync(cancellationToken);

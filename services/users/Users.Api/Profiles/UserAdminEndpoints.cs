@@ -27,10 +27,6 @@ public static class UserAdminEndpoints
     private static async Task<Results<Ok<PagedResult<ProfileResponse>>, ValidationProblem>> ListAsync(
         [AsParameters] PageRequest page, string? q, string? status, UsersDbContext db, CancellationToken cancellationToken)
     {
-        if (page.Validate() is { } errors)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
         ProfileStatus? wanted = null;
         if (status is not null)
         {

@@ -102,10 +102,6 @@ public static partial class RedeemCodeEndpoints
     private static async Task<Results<Ok<PagedResult<RedeemCodeResponse>>, ValidationProblem>> ListAsync(
         [AsParameters] PageRequest page, Guid? batchId, RedeemCodeStatus? status, UsersDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (page.Validate() is { } errors)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
         var now = time.GetUtcNow();
         var codes = db.RedeemCodes.AsNoTracking();
         if (batchId is { } batch)
