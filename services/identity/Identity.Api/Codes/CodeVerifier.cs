@@ -74,7 +74,7 @@ public sealed class CodeVerifier(IdentityDbContext db, IdentitySecrets secrets, 
         {
             return false;
         }
-        if (options.Value.UniversalCode is { Length: > 0 } universal && !environment.IsProduction()
+        if (options.Value.UniversalCode is { Length: > 0 } universal && environment.IsDevelopment()
             && CryptographicOperations.FixedTimeEquals(System.Text.Encoding.UTF8.GetBytes(universal), System.Text.Encoding.UTF8.GetBytes(code)))
         {
             return true;
