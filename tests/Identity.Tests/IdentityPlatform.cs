@@ -57,6 +57,10 @@ public sealed class Stack : IAsyncDisposable
 {
     public const string Admin = "admin@example.test";
 
+    /// <summary>The gateways trust X-Forwarded-For from this network only (LoopbackClient's addresses lie outside it).</summary>
+    public const string ProxyNetwork = "127.2.0.0/16";
+    private static int _nextProxy;
+
     private readonly List<IAsyncDisposable> _apps = [];
     private IBusControl? _bus;
 
@@ -137,6 +141,8 @@ public sealed class Stack : IAsyncDisposable
                 ["services:promo:http:0"] = $"http://127.0.0.1:{unreachablePort}",
                 ["RateLimits:PerCredentialPerSecond"] = "1000",
                 ["RateLimits:PerCredentialBurst"] = "1000",
+                // A load balancer in front of the gateways: ProxiedClient connects from this network.
+                ["ForwardedHeaders:KnownNetworks:0"] = ProxyNetwork,
             });
         }
 
@@ -156,6 +162,18 @@ public sealed class Stack : IAsyncDisposable
     /// <summary>A client of gateway A (or B) from its own loopback address, keeping cookies when asked.</summary>
     public HttpClient Client(IPAddress? from = null, bool gatewayB = false, CookieContainer? cookies = null) =>
         LoopbackClient.Create(gatewayB ? GatewayB : GatewayA, from ?? LoopbackClient.NextAddress(), cookies);
+
+    /// <summary>
+    /// A client behind the trusted load balancer: connects from an address in <see cref="ProxyNetwork"/> (a new one
+    /// each time) and names <paramref name="client"/> in X-Forwarded-For, as the balancer would.
+    /// </summary>
+    public HttpClient ProxiedClient(string client)
+    {
+        var n = Interlocked.Increment(ref _nextProxy);
+        var http = LoopbackClient.Create(GatewayA, new IPAddress([127, 2, (byte)(n / 250), (byte)(n % 250 + 1)]));
+        http.DefaultRequestHeaders.Add("X-Forwarded-For", client);
+        return http;
+    }
 
     /// <summary>How many times the gateways asked identity to introspect a credential, from gateway A's <c>/metrics</c>.</summary>
     public async Task<long> GatewayIntrospectionsAsync()

@@ -157,6 +157,11 @@ namespace Identity.Api.Data.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<string>("Address")
+                        .HasMaxLength(45)
+                        .HasColumnType("character varying(45)")
+                        .HasColumnName("address");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -200,6 +205,40 @@ namespace Identity.Api.Data.Migrations
                         .HasDatabaseName("ix_bans_kind_value_until");
 
                     b.ToTable("bans", (string)null);
+                });
+
+            modelBuilder.Entity("Identity.Api.Codes.VerifyAttempt", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Ip")
+                        .IsRequired()
+                        .HasMaxLength(45)
+                        .HasColumnType("character varying(45)")
+                        .HasColumnName("ip");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("target");
+
+                    b.HasKey("Id")
+                        .HasName("pk_verify_attempts");
+
+                    b.HasIndex("Target", "Ip", "At")
+                        .HasDatabaseName("ix_verify_attempts_target_ip_at");
+
+                    b.ToTable("verify_attempts", (string)null);
                 });
 
             modelBuilder.Entity("Identity.Api.Codes.VerifyCode", b =>
