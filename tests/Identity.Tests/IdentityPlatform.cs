@@ -235,8 +235,9 @@ public sealed class Stack : IAsyncDisposable
         return validation.Claims;
     }
 
-    /// <summary>Publishes an event as another service would (users' UserDisabled, for example).</summary>
-    public Task PublishAsync<T>(T message) where T : class => _bus!.Publish(message);
+    /// <summary>Publishes an event as another service would (users' UserDisabled, for example), with the given message id if any.</summary>
+    public Task PublishAsync<T>(T message, Guid? messageId = null) where T : class =>
+        _bus!.Publish(message, context => context.MessageId = messageId ?? context.MessageId);
 
     public async ValueTask DisposeAsync()
     {

@@ -63,6 +63,10 @@ namespace Identity.Api.Data.Migrations
                         .HasColumnType("character varying(20)")
                         .HasColumnName("status");
 
+                    b.Property<long>("StatusVersion")
+                        .HasColumnType("bigint")
+                        .HasColumnName("status_version");
+
                     b.HasKey("Id")
                         .HasName("pk_users");
 
