@@ -1,6 +1,7 @@
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Jobs;
+using Platform.ServiceDefaults.Messaging;
 using Users.Api;
 using Users.Api.BulkStatus;
 using Users.Api.Data;
@@ -24,6 +25,7 @@ api.MapRedemptions();
 api.MapUserAdmin();
 api.MapBulkStatus();
 api.MapJobAdmin<UsersDbContext>("users", "user_job", Permissions.Users.Jobs);
+api.MapMessageAdmin<UsersDbContext>(Permissions.Users.Messages, "users");
 
 app.Run();
 
