@@ -2,7 +2,6 @@ extern alias gateway;
 extern alias identity;
 
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -125,7 +124,7 @@ public sealed class Stack : IAsyncDisposable
         var unreachablePort = FreePort();
         foreach (var port in gatewayPorts)
         {
-            stack.Start<gateway::Program>(port, h2cPort: null, new(shared)
+            var services = stack.Start<gateway::Program>(port, h2cPort: null, new(shared)
             {
                 ["Service:Name"] = "gateway",
                 ["InternalAuth:SigningKey"] = keys.PrivateKey,
@@ -144,6 +143,7 @@ public sealed class Stack : IAsyncDisposable
                 // A load balancer in front of the gateways: ProxiedClient connects from this network.
                 ["ForwardedHeaders:KnownNetworks:0"] = ProxyNetwork,
             });
+            if (port == gatewayPorts[0]) stack.GatewayAServices = services;
         }
 
         await stack.WaitUntilHealthyAsync();
@@ -175,18 +175,10 @@ public sealed class Stack : IAsyncDisposable
         return http;
     }
 
-    /// <summary>How many times the gateways asked identity to introspect a credential, from gateway A's <c>/metrics</c>.</summary>
-    public async Task<long> GatewayIntrospectionsAsync()
-    {
-        using var client = Client();
-        var text = await client.GetStringAsync("/metrics");
-        // "gateway_introspections_total{labels} VALUE [TIMESTAMP]"; the metric is absent until the first introspection.
-        return text.Split('\n')
-            .Where(line => line.StartsWith("gateway_introspections_total", StringComparison.Ordinal))
-            .Sum(line => long.Parse(line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture));
-    }
+    /// <summary>Gateway A's services (its meters, for reading counters in-process).</summary>
+    public IServiceProvider GatewayAServices { get; private set; } = null!;
 
-    private void Start<TProgram>(int port, int? h2cPort, Dictionary<string, string?> settings) where TProgram : class
+    private IServiceProvider Start<TProgram>(int port, int? h2cPort, Dictionary<string, string?> settings) where TProgram : class
     {
         var app = new ServiceApp<TProgram>(settings, Clock, Logs);
         app.UseKestrel(kestrel =>
@@ -196,6 +188,7 @@ public sealed class Stack : IAsyncDisposable
         });
         app.StartServer();
         _apps.Add(app);
+        return app.Services;
     }
 
     private async Task WaitUntilHealthyAsync()

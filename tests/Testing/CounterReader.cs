@@ -5,9 +5,10 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Platform.Testing;
 
 /// <summary>
-/// Reads one counter of one host as it is recorded, in-process: exact at every moment, unlike a Prometheus scrape
-/// (which the exporter caches for a moment, so two scrapes close together can show the same numbers). Meter
-/// listeners see every meter in the process, so it keeps to those of the host's own meter factory.
+/// Reads one counter of some hosts as it is recorded, in-process: exact at every moment, unlike a Prometheus scrape
+/// (which the exporter caches for a moment, so two scrapes close together can show the same numbers, and which in a
+/// test process also shows other hosts' meters). Meter listeners see every meter in the process, so it keeps to
+/// those of the given hosts' own meter factories, and sums them.
 /// </summary>
 public sealed class CounterReader : IDisposable
 {
@@ -15,11 +16,16 @@ public sealed class CounterReader : IDisposable
     private readonly ConcurrentDictionary<string, long> _totals = new();
 
     public CounterReader(IServiceProvider services, string meterName, string instrumentName)
+        : this(meterName, instrumentName, services)
     {
-        var meters = services.GetRequiredService<IMeterFactory>();
+    }
+
+    public CounterReader(string meterName, string instrumentName, params IServiceProvider[] hosts)
+    {
+        var factories = hosts.Select(h => (object)h.GetRequiredService<IMeterFactory>()).ToHashSet(ReferenceEqualityComparer.Instance);
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Scope == meters && instrument.Meter.Name == meterName && instrument.Name == instrumentName)
+            if (instrument.Meter.Scope is { } scope && factories.Contains(scope) && instrument.Meter.Name == meterName && instrument.Name == instrumentName)
             {
                 Published = true;
                 listener.EnableMeasurementEvents(instrument);
