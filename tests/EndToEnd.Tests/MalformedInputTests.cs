@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -191,7 +190,8 @@ public sealed class MalformedInputTests(PlatformFixture platform) : IClassFixtur
             {
                 Assert.True(grant.IsSuccessStatusCode, $"granting admin: {(int)grant.StatusCode}");
             }
-            var client = FromAddress(gateway.BaseAddress!, new IPAddress([127, 0, 3, (byte)(index + 1)]));
+            var client = LoopbackClient.Create(gateway.BaseAddress!, new IPAddress([127, 0, 3, (byte)(index + 1)]));
+            client.Timeout = TimeSpan.FromSeconds(30);
             // The role reaches the gateway's cached caller on the roles-changed event; wait until it acts as admin.
             Assert.True(await Eventually.TrueAsync(async () =>
             {
@@ -254,28 +254,6 @@ public sealed class MalformedInputTests(PlatformFixture platform) : IClassFixtur
                 return false;
             }
         }
-
-        private static HttpClient FromAddress(Uri baseAddress, IPAddress from) => new(new SocketsHttpHandler
-        {
-            UseCookies = false,
-            AllowAutoRedirect = false,
-            ConnectCallback = async (context, cancellationToken) =>
-            {
-                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-                try
-                {
-                    socket.Bind(new IPEndPoint(from, 0));
-                    await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-        })
-        { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
 
         public void Dispose() => client.Dispose();
     }
