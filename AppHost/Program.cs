@@ -1,72 +1,92 @@
-using Platform.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
 
-var builder = DistributedApplication.CreateBuilder(args);
+// Projects run from their build output, not through `dotnet run` (ProjectLauncher says why).
+ProjectLauncher.RunBuildOutputDirectly();
 
-// The key pair of the gateway's internal JWTs (kept under .data/keys): the gateway signs, services verify.
-const string InternalSigningKey = "gateway-signing";
+// --no-redis is a switch; configuration takes key=value pairs.
+var builder = DistributedApplication.CreateBuilder([.. args.Select(arg => arg == "--no-redis" ? "--NoRedis=true" : arg)]);
+var development = builder.Environment.IsDevelopment();
 
-// Infrastructure: one PostgreSQL server with a database (and role) per service, optional Redis, RabbitMQ.
-var postgres = builder.AddPostgres("postgres");
-var identitydb = postgres.AddDatabase("identitydb");
-var usersdb = postgres.AddDatabase("usersdb");
-var pooldb = postgres.AddDatabase("pooldb");
-var promodb = postgres.AddDatabase("promodb");
-var cache = builder.AddRedis("cache");
-var messaging = builder.AddRabbitMQ("messaging");
+// Infrastructure: one PostgreSQL server with a database (and a role) per service, Redis (optional), RabbitMQ.
+var postgres = builder.AddPostgresServer("postgres", Port("postgres"));
+var identitydb = postgres.AddServiceDatabase("identitydb");
+var usersdb = postgres.AddServiceDatabase("usersdb");
+var pooldb = postgres.AddServiceDatabase("pooldb");
+var promodb = postgres.AddServiceDatabase("promodb");
+var cache = builder.AddRedisServer("cache", Port("cache")); // null with --no-redis: services use their memory cache
+var messaging = builder.AddRabbitMQServer("messaging", Port("messaging"));
 
-// Services: each reaches its own database, the cache and the broker.
-var identity = AddService("identity", "services/identity/Identity.Api", 5101, identitydb)
-    .WithSecretKey("Identity__SecretKey", "identity-secret");
-if (builder.Configuration["Environment"] is null or "Development")
-{
-    // Development: codes can be read back at /api/identity/dev/outbox, and this address is an administrator.
-    identity.WithEnvironment("Identity__DevOutbox", "true").WithEnvironment("Identity__Admins__0", "admin@example.test");
-}
+// Keys, derived from .data/keys (a published model asks the deployment for them). The gateway alone signs internal
+// JWTs; services only verify them.
+var signingKey = builder.AddGeneratedSecret("internal-jwt-signing-key", keys => Convert.ToBase64String(keys.SigningKey("internal-jwt").ExportPkcs8PrivateKey()));
+var verificationKey = builder.AddGeneratedSecret("internal-jwt-public-key", keys => Convert.ToBase64String(keys.SigningKey("internal-jwt").ExportSubjectPublicKeyInfo()));
 
-var users = AddService("users", "services/users/Users.Api", 5102, usersdb);
-var pool = AddService("pool", "services/pool/Pool.Api", 5103, pooldb);
-if (builder.Configuration["Environment"] is null or "Development")
-{
-    // Development: mothers live in pool's in-memory upstream simulator (any token not starting with "invalid").
-    pool.WithEnvironment("Upstream__Mode", "simulator");
-}
+var identity = AddService<Projects.Identity_Api>("identity", 5101, identitydb)
+    .WithEnvironment("Identity__SecretKey", Secret("identity-secret"));
+var users = AddService<Projects.Users_Api>("users", 5102, usersdb);
+var pool = AddService<Projects.Pool_Api>("pool", 5103, pooldb);
 // The payment provider signs its callbacks to promo with this shared secret (HMAC-SHA256).
-var promo = AddService("promo", "services/promo/Promo.Api", 5104, promodb)
-    .WithSecretKey("Promo__PaymentSecret", "promo-payment");
+var promo = AddService<Projects.Promo_Api>("promo", 5104, promodb)
+    .WithEnvironment("Promo__PaymentSecret", Secret("promo-payment-secret"));
 
 // The gateway: the one external endpoint. It resolves credentials through identity, caches the answers (dropping
-// them on revocation events) and forwards an internal ES256 JWT signed with a key only it holds.
-var gateway = builder.AddProject("gateway", "gateway/Gateway")
-       .WithHttpEndpoint(port: 5080, external: true)
-       .WithSigningKey("InternalAuth__SigningKey", InternalSigningKey)
-       .WithReference(identity).WaitFor(identity)
-       .WithReference(users).WaitFor(users)
-       .WithReference(pool).WaitFor(pool)
-       .WithReference(promo).WaitFor(promo)
-       .WithReference(cache).WithReference(messaging)
-       // Runtime settings the runtime reads from the environment only (docs/gateway.md, bench/gateway). A 32 MB
-       // young-generation budget: every proxied request allocates a few KB, and the default budget here (about
-       // 2.5 MB) meant some 30 collections a second under load, with all requests paused about 4% of the time.
-       // Socket completions run on the socket engine's threads instead of being queued to the thread pool first:
-       // one hand-off less per read and write. Nothing in the gateway may block; that would stall the engine.
-       .WithEnvironment("DOTNET_GCgen0size", "0x2000000")
-       .WithEnvironment("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
-
-if (builder.Configuration["Environment"] is null or "Development")
+// them on revocation events) and forwards an internal ES256 JWT.
+var gateway = builder.AddProject<Projects.Gateway>("gateway")
+    .WithLoopbackHttpEndpoint(Port("gateway", 5080))
+    .WithServiceHealthCheck()
+    .WithExternalHttpEndpoints()
+    // Clients' X-Forwarded-* headers are never believed (trusted proxies are the gateway's own setting).
+    .DisableForwardedHeaders()
+    .WithPlatformDefaults(builder.Environment)
+    .WithEnvironment("InternalAuth__SigningKey", signingKey)
+    .WithReference(identity).WaitFor(identity)
+    .WithReference(users).WaitFor(users)
+    .WithReference(pool).WaitFor(pool)
+    .WithReference(promo).WaitFor(promo)
+    .WithReference(messaging)
+    // Runtime settings read from the environment only (docs/gateway.md): a larger young generation, as every proxied
+    // request allocates a few KB, and socket completions run inline. Nothing in the gateway may block.
+    .WithEnvironment("DOTNET_GCgen0size", "0x2000000")
+    .WithEnvironment("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
+if (cache is not null)
 {
-    // A browser page served from the gateway's own address may create cookie sessions, and OAuth providers send
-    // the browser back to the gateway (identity sees only the gateway's requests, addressed to itself).
-    identity.WithEnvironment("Identity__AllowedOrigins__0", () => $"http://localhost:{gateway.Resource.Port}")
-            .WithEnvironment("Identity__AllowedOrigins__1", () => $"http://127.0.0.1:{gateway.Resource.Port}")
-            .WithEnvironment("Identity__OAuth__PublicBaseUrl", () => $"http://127.0.0.1:{gateway.Resource.Port}");
+    gateway.WithReference(cache);
+}
+
+if (development)
+{
+    // Codes can be read back at /api/identity/dev/outbox and this address is an administrator; pages on the gateway's
+    // own origin may create cookie sessions, and OAuth providers send the browser back to the gateway.
+    var gatewayUrl = ReferenceExpression.Create($"http://127.0.0.1:{gateway.GetEndpoint("http").Property(EndpointProperty.Port)}");
+    identity.WithEnvironment("Identity__DevOutbox", "true")
+            .WithEnvironment("Identity__Admins__0", "admin@example.test")
+            .WithEnvironment("Identity__AllowedOrigins__0", ReferenceExpression.Create($"http://localhost:{gateway.GetEndpoint("http").Property(EndpointProperty.Port)}"))
+            .WithEnvironment("Identity__AllowedOrigins__1", gatewayUrl)
+            .WithEnvironment("Identity__OAuth__PublicBaseUrl", gatewayUrl);
+    // Mothers live in pool's upstream simulator (any token not starting with "invalid").
+    pool.WithEnvironment("Upstream__Mode", "simulator");
 }
 
 builder.Build().Run();
 
-IResourceBuilder<ProjectResource> AddService(string name, string path, int port, IResourceBuilder<PostgresDatabaseResource> database) =>
-    builder.AddProject(name, path)
-           .WithHttpEndpoint(port: port).WithH2cEndpoint()
-           .WithReference(database).WithReference(cache).WithReference(messaging)
-           .WithSecretKey("DataProtection__KeyEncryptionKey", $"kek:{name}")
-           .WithVerificationKey("InternalAuth__PublicKey", InternalSigningKey)
-           .WaitFor(database).WaitFor(messaging);
+IResourceBuilder<ProjectResource> AddService<TProject>(string name, int port, IResourceBuilder<IResourceWithConnectionString> database)
+    where TProject : IProjectMetadata, new()
+{
+    var service = builder.AddProject<TProject>(name)
+        .WithLoopbackHttpEndpoint(Port(name, port))
+        .WithH2cEndpoint(Port($"{name}-h2c"))
+        .WithServiceHealthCheck()
+        .WithPlatformDefaults(builder.Environment)
+        .WithEnvironment("DataProtection__KeyEncryptionKey", Secret($"{name}-key-encryption-key"))
+        .WithEnvironment("InternalAuth__PublicKey", verificationKey)
+        .WithReference(database).WaitFor(database)
+        .WithReference(messaging).WaitFor(messaging);
+    return cache is null ? service : service.WithReference(cache);
+}
+
+IResourceBuilder<ParameterResource> Secret(string name) => builder.AddGeneratedSecret(name, keys => keys.Key(name));
+
+// Ports__<resource> (--Ports:gateway=6080) moves a port; 0 lets the orchestrator choose a free one.
+int? Port(string name, int? fallback = null) =>
+    builder.Configuration.GetValue<int?>($"Ports:{name}") is { } port ? (port == 0 ? null : port) : fallback;

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -16,7 +15,8 @@ public static class TelemetryExtensions
     public const string PlatformSourcePrefix = "Platform.";
 
     /// <summary>
-    /// Traces, metrics and logs for ASP.NET Core, HttpClient, Npgsql and MassTransit. Metrics are scraped at
+    /// Traces, metrics and logs for ASP.NET Core, HttpClient and MassTransit (the database and Redis integrations add
+    /// their own). Metrics are scraped at
     /// <c>/metrics</c>; everything is also exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
     /// </summary>
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
@@ -34,24 +34,27 @@ public static class TelemetryExtensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddNpgsqlInstrumentation()
                 .AddMeter(PlatformSourcePrefix + "*", "MassTransit")
                 .AddPrometheusExporter());
 
-        // Spans are recorded only when there is somewhere to send them: recording every request's spans
-        // just to drop them costs the gateway a large share of its throughput. Trace context still flows.
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        if (builder.ExportsTraces())
         {
             otel.WithTracing(tracing => tracing
                     .AddSource(builder.Environment.ApplicationName, PlatformSourcePrefix + "*", "MassTransit")
                     .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsInfrastructurePath(context.Request.Path))
-                    .AddHttpClientInstrumentation()
-                    .AddNpgsql())
+                    .AddHttpClientInstrumentation())
                 .UseOtlpExporter();
         }
 
         return builder;
     }
+
+    /// <summary>
+    /// Spans are recorded only when there is somewhere to send them: recording every request's spans just to drop them
+    /// costs the gateway a large share of its throughput. Trace context flows either way.
+    /// </summary>
+    public static bool ExportsTraces(this IHostApplicationBuilder builder) =>
+        !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
 
     /// <summary>Probes and scrapes are not worth a trace each.</summary>
     internal static bool IsInfrastructurePath(PathString path) =>

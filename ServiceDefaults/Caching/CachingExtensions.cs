@@ -38,7 +38,24 @@ public static class CachingExtensions
         builder.Services.AddHybridCache();
         if (useRedis)
         {
-            builder.Services.AddSingleton<IConnectionMultiplexer>(sp => Connect(connectionString!, Options(sp)));
+            var strict = options.Provider == "redis";
+            // Aspire's Redis client: the connection, traced. Its health check is left out: ours reports a Redis outage
+            // as Degraded (the memory cache serves), never Unhealthy.
+            builder.AddRedisClient(connectionName, settings =>
+            {
+                settings.DisableHealthChecks = true;
+                settings.DisableTracing = !builder.ExportsTraces();
+            }, config =>
+            {
+                config.AbortOnConnectFail = strict;
+                config.ConnectTimeout = 2000;
+                config.AsyncTimeout = (int)options.OperationTimeout.TotalMilliseconds;
+                // Fail calls at once while disconnected instead of queueing them until a timeout.
+                config.BacklogPolicy = BacklogPolicy.FailFast;
+                // Reconnect attempts at most 2 s apart (the default backs off to 10 s), so a Redis that returns is used
+                // again within seconds however long it was gone.
+                config.ReconnectRetryPolicy = new ExponentialRetry(250, 2000);
+            });
             // HybridCache's L2: the same connection, so it shares the provider's view of Redis.
             builder.Services.AddStackExchangeRedisCache(_ => { });
             builder.Services.AddOptions<RedisCacheOptions>().Configure<IServiceProvider>((o, sp) =>
@@ -53,7 +70,7 @@ public static class CachingExtensions
     {
         var options = Options(sp);
         var time = sp.GetRequiredService<TimeProvider>();
-        var redis = useRedis ? sp.GetRequiredService<IConnectionMultiplexer>() : null;
+        var redis = useRedis ? Connect(sp, options) : null;
         var provider = new AutoCacheProvider(
             redis is null ? null : new RedisCacheProvider(redis, options, time),
             sp.GetRequiredService<MemoryCacheProvider>(),
@@ -67,26 +84,16 @@ public static class CachingExtensions
         return provider;
     }
 
-    private static ConnectionMultiplexer Connect(string connectionString, CacheOptions options)
+    private static IConnectionMultiplexer Connect(IServiceProvider sp, CacheOptions options)
     {
-        var config = ConfigurationOptions.Parse(connectionString);
-        var strict = options.Provider == "redis";
-        config.AbortOnConnectFail = strict;
-        config.ConnectTimeout = 2000;
-        config.AsyncTimeout = (int)options.OperationTimeout.TotalMilliseconds;
-        // Fail calls at once while disconnected instead of queueing them until a timeout.
-        config.BacklogPolicy = BacklogPolicy.FailFast;
-        // Reconnect attempts at most 2 s apart (the default backs off to 10 s), so a Redis that returns is used
-        // again within seconds however long it was gone.
-        config.ReconnectRetryPolicy = new ExponentialRetry(250, 2000);
         try
         {
-            return ConnectionMultiplexer.Connect(config);
+            return sp.GetRequiredService<IConnectionMultiplexer>();
         }
-        catch (RedisConnectionException ex) when (strict)
+        catch (RedisConnectionException ex) when (options.Provider == "redis")
         {
-            throw new InvalidOperationException(
-                $"Cache:Provider is 'redis' but Redis at {string.Join(", ", config.EndPoints)} is not reachable: {ex.Message}", ex);
+            var endpoints = string.Join(", ", sp.GetRequiredService<IOptions<ConfigurationOptions>>().Value.EndPoints);
+            throw new InvalidOperationException($"Cache:Provider is 'redis' but Redis at {endpoints} is not reachable: {ex.Message}", ex);
         }
     }
 

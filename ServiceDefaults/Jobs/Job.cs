@@ -30,6 +30,8 @@ public sealed class Job
     public Guid? LeaseToken { get; set; }
     public string? LastError { get; set; }
     public string? Actor { get; set; }
+    /// <summary>The W3C trace context of whatever enqueued the job: its run continues that trace.</summary>
+    public string? TraceParent { get; set; }
     public int Total { get; set; }
     public int Succeeded { get; set; }
     public int Failed { get; set; }
@@ -76,6 +78,7 @@ public static class JobModel
         e.Property(j => j.Payload).HasColumnType("jsonb");
         e.Property(j => j.DedupeKey).HasMaxLength(300);
         e.Property(j => j.Actor).HasMaxLength(100);
+        e.Property(j => j.TraceParent).HasMaxLength(100);
         e.Property(j => j.Status).HasMaxLength(20).HasConversion(s => Name(s), s => Parse(s));
         e.HasIndex(j => j.DedupeKey).IsUnique().HasFilter("status IN ('pending', 'running') AND dedupe_key IS NOT NULL")
             .HasDatabaseName($"ux_{table}_live_dedupe_key");

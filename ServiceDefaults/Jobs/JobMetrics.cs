@@ -1,11 +1,15 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
 namespace Platform.ServiceDefaults.Jobs;
 
-/// <summary><c>jobs_processed_total{queue,type,status}</c>, <c>job_failures_total{queue,type}</c>, <c>job_processing_ms</c>.</summary>
+/// <summary>Telemetry of the job queues: <c>jobs_processed_total{queue,type,status}</c>, <c>job_failures_total{queue,type}</c>, <c>job_processing_ms</c>.</summary>
 public sealed class JobMetrics
 {
     public const string MeterName = "Platform.Jobs";
+
+    /// <summary>Each job run's span.</summary>
+    internal static readonly ActivitySource Source = new(MeterName);
 
     private readonly Counter<long> _processed;
     private readonly Counter<long> _failures;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Medallion.Threading;
 using Microsoft.EntityFrameworkCore;
@@ -72,12 +73,12 @@ public sealed class JobQueue<TContext>(TContext db, IOptions<JobOptions> options
             }
             // Any conflict does nothing: the live key's (another request's job), or the id's (our own insert, retried).
             var inserted = await db.Set<Job>().FromSqlRaw($$"""
-                INSERT INTO {{_table}} (id, type, payload, dedupe_key, status, attempts, max_attempts, visible_until, actor, total, succeeded, failed, created_at)
-                VALUES ({0}, {1}, {2}::jsonb, {3}, 'pending', 0, {4}, {5}, {6}, 0, 0, 0, {7})
+                INSERT INTO {{_table}} (id, type, payload, dedupe_key, status, attempts, max_attempts, visible_until, actor, trace_parent, total, succeeded, failed, created_at)
+                VALUES ({0}, {1}, {2}::jsonb, {3}, 'pending', 0, {4}, {5}, {6}, {8}, 0, 0, 0, {7})
                 ON CONFLICT DO NOTHING
                 RETURNING *
                 """, job.Id, job.Type, job.Payload, (object?)job.DedupeKey ?? DBNull.Value, job.MaxAttempts, job.VisibleUntil,
-                (object?)job.Actor ?? DBNull.Value, job.CreatedAt).AsNoTracking().ToListAsync(cancellationToken);
+                (object?)job.Actor ?? DBNull.Value, job.CreatedAt, (object?)job.TraceParent ?? DBNull.Value).AsNoTracking().ToListAsync(cancellationToken);
             if (inserted.Count == 1)
             {
                 return new EnqueueResult(inserted[0], true);
@@ -243,6 +244,7 @@ public sealed class JobQueue<TContext>(TContext db, IOptions<JobOptions> options
             MaxAttempts = _options.MaxAttempts,
             VisibleUntil = request.RunAt ?? now,
             Actor = request.Actor,
+            TraceParent = Activity.Current?.Id,
             CreatedAt = now,
         };
     }

@@ -86,6 +86,9 @@ public sealed partial class JobRunner<TContext>(
 
     private async Task RunAsync(Job job, CancellationToken stoppingToken)
     {
+        // A job is the next step of whatever enqueued it: a child span of that request's or message's trace.
+        using var activity = JobMetrics.Source.StartActivity($"job {job.Type}", ActivityKind.Consumer, job.TraceParent);
+        activity?.SetTag("job.id", job.Id).SetTag("job.queue", queue.Name).SetTag("job.attempt", job.Attempts);
         var token = job.LeaseToken!.Value;
         var started = Stopwatch.GetTimestamp();
         using var leaseLost = new CancellationTokenSource();

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using System.Reflection;
 using System.Text;
 
@@ -11,21 +10,20 @@ namespace EndToEnd.Tests;
 /// </summary>
 public sealed class AppHostProcess : IAsyncDisposable
 {
-    public static readonly string[] Services = ["identity", "users", "pool", "promo"];
-
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly string _dataDirectory;
 
-    private AppHostProcess(Process process, string dataDirectory, Dictionary<string, int> ports)
+    private AppHostProcess(Process process, string dataDirectory, int gatewayPort, string marker)
     {
         _process = process;
         _dataDirectory = dataDirectory;
-        Ports = ports;
-        Gateway = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ports["gateway"]}"), Timeout = TimeSpan.FromSeconds(10) };
+        Marker = marker;
+        Gateway = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gatewayPort}"), Timeout = TimeSpan.FromSeconds(10) };
     }
 
-    public Dictionary<string, int> Ports { get; }
+    /// <summary>Marks every process this AppHost starts (<see cref="MarkedProcesses"/>).</summary>
+    public string Marker { get; }
 
     public HttpClient Gateway { get; }
 
@@ -48,36 +46,48 @@ public sealed class AppHostProcess : IAsyncDisposable
 
     public static AppHostProcess Start(params string[] extraArgs) => Start(new Dictionary<string, string>(), extraArgs);
 
-    /// <summary>Starts the AppHost with <paramref name="environment"/> added to its own (its services inherit it).</summary>
+    /// <summary>
+    /// Starts the AppHost as <c>./run.sh</c> does (Development, dashboard on plain HTTP) with <paramref name="environment"/>
+    /// added to its own, which everything it starts inherits; free ports and a fresh data directory.
+    /// </summary>
     public static AppHostProcess Start(Dictionary<string, string> environment, params string[] extraArgs)
     {
-        var names = new[] { "gateway", "postgres", "cache", "messaging" }.Concat(Services);
-        var ports = names.ToDictionary(n => n, _ => FreePort());
+        var gatewayPort = FreePort.Next();
+        var marker = Guid.NewGuid().ToString("N");
         // Left for the AppHost to create, as it does .data: with folders its servers' users can reach.
         var dataDirectory = Path.Combine(Path.GetTempPath(), $"platform-e2e-{Guid.NewGuid():N}");
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            Environment = { ["NO_COLOR"] = "1" },
+            Environment =
+            {
+                ["NO_COLOR"] = "1",
+                ["DOTNET_ENVIRONMENT"] = "Development",
+                ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort.Next()}",
+                ["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort.Next()}",
+                ["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort.Next()}",
+                ["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true",
+                [MarkedProcesses.Variable] = marker,
+            },
         };
         foreach (var (name, value) in environment)
         {
             info.Environment[name] = value;
         }
         info.ArgumentList.Add(AppHostDll());
-        info.ArgumentList.Add("--data-dir");
-        info.ArgumentList.Add(dataDirectory);
-        foreach (var (name, port) in ports)
+        info.ArgumentList.Add($"--DataDirectory={dataDirectory}");
+        info.ArgumentList.Add($"--Ports:gateway={gatewayPort}");
+        foreach (var name in PlatformFixture.Services.Concat(PlatformFixture.Services.Select(s => $"{s}-h2c")).Concat(["postgres", "cache", "messaging"]))
         {
-            info.ArgumentList.Add($"--Ports:{name}={port}");
+            info.ArgumentList.Add($"--Ports:{name}=0");
         }
         foreach (var arg in extraArgs)
         {
             info.ArgumentList.Add(arg);
         }
 
-        var host = new AppHostProcess(Process.Start(info)!, dataDirectory, ports);
+        var host = new AppHostProcess(Process.Start(info)!, dataDirectory, gatewayPort, marker);
         host._process.OutputDataReceived += (_, e) => host.Append(e.Data);
         host._process.ErrorDataReceived += (_, e) => host.Append(e.Data);
         host._process.BeginOutputReadLine();
@@ -151,12 +161,5 @@ public sealed class AppHostProcess : IAsyncDisposable
             root = root.Parent ?? throw new InvalidOperationException("aspire.sln not found above the test folder.");
         }
         return Path.Combine(root.FullName, "AppHost", "bin", configuration, "net10.0", "AppHost.dll");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,11 +1,11 @@
 using System.Net;
 using System.Text.Json;
-using Platform.Hosting.Processes;
 
 namespace EndToEnd.Tests;
 
 /// <summary>Through the gateway, as a client sees the platform that <c>./run.sh</c> starts.</summary>
-public sealed class GatewayTests(PlatformFixture platform) : IClassFixture<PlatformFixture>
+[Collection(PlatformCollection.Name)]
+public sealed class GatewayTests(PlatformFixture platform)
 {
     private HttpClient Gateway => platform.AppHost.Gateway;
 
@@ -14,7 +14,7 @@ public sealed class GatewayTests(PlatformFixture platform) : IClassFixture<Platf
     {
         using var health = await GetJsonAsync("/health", HttpStatusCode.OK);
         var checks = health.RootElement.GetProperty("checks");
-        foreach (var service in AppHostProcess.Services)
+        foreach (var service in PlatformFixture.Services)
         {
             var check = checks.GetProperty(service);
             Assert.Equal("Healthy", check.GetProperty("status").GetString());
@@ -79,7 +79,7 @@ public sealed class GatewayTests(PlatformFixture platform) : IClassFixture<Platf
     public async Task The_gateway_and_every_service_expose_prometheus_metrics()
     {
         using var client = new HttpClient();
-        foreach (var name in AppHostProcess.Services.Append("gateway"))
+        foreach (var name in PlatformFixture.Services.Append("gateway"))
         {
             var text = await client.GetStringAsync($"http://127.0.0.1:{platform.AppHost.Ports[name]}/metrics");
             Assert.Contains($"service_name=\"{name}\"", text);
@@ -93,12 +93,9 @@ public sealed class GatewayTests(PlatformFixture platform) : IClassFixture<Platf
     [Fact]
     public void The_gateway_runs_with_its_proxy_runtime_settings_and_the_services_with_the_defaults()
     {
-        var started = ProcessTree.Of(ProcessTree.Find(platform.AppHost.ProcessId)!.Value);
-        string[] EnvironmentOf(string assembly)
-        {
-            var process = started.Single(p => Descendants.CommandLine(p).Contains($"/{assembly}.dll", StringComparison.Ordinal));
-            return File.ReadAllText($"/proc/{process.Pid}/environ").Split('\0');
-        }
+        var started = MarkedProcesses.Find(platform.Marker);
+        IReadOnlyList<string> EnvironmentOf(string executable) =>
+            started.Single(p => p.CommandLine.EndsWith($"/{executable}", StringComparison.Ordinal)).Environment;
 
         string[] settings = ["DOTNET_GCgen0size=0x2000000", "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1"];
         Assert.Subset(EnvironmentOf("Gateway").ToHashSet(), settings.ToHashSet());

@@ -8,28 +8,31 @@ public sealed class LifecycleTests
     [Fact]
     public async Task Without_redis_the_platform_is_healthy_on_memory_and_sigterm_leaves_no_process_behind()
     {
-        Descendants.AdoptOrphans();
-        var before = Descendants.Alive().ToHashSet();
         await using var appHost = AppHostProcess.Start("--no-redis");
         await appHost.WaitUntilHealthyAsync(TimeSpan.FromSeconds(180));
 
         using (var health = JsonDocument.Parse(await appHost.Gateway.GetStringAsync("/health")))
         {
-            foreach (var service in AppHostProcess.Services)
+            foreach (var service in PlatformFixture.Services)
             {
                 var check = health.RootElement.GetProperty("checks").GetProperty(service);
                 Assert.Equal("Healthy", check.GetProperty("status").GetString());
                 Assert.Equal("memory", check.GetProperty("data").GetProperty("cache").GetString());
             }
         }
-        var started = Descendants.Alive().Where(p => !before.Contains(p)).ToList();
-        Assert.Contains(started, p => Descendants.Name(p) == "postgres");
-        Assert.DoesNotContain(started, p => Descendants.Name(p) == "redis-server");
+        var started = MarkedProcesses.Find(appHost.Marker);
+        Assert.Contains(started, p => p.Name == "postgres");
+        Assert.Contains(started, p => p.Name == "dcp");
+        Assert.Contains(started, p => p.CommandLine.EndsWith("/Aspire.Dashboard", StringComparison.Ordinal));
+        Assert.Contains(started, p => p.CommandLine.EndsWith("/Gateway", StringComparison.Ordinal));
+        Assert.DoesNotContain(started, p => p.Name == "redis-server");
 
         await appHost.TerminateAsync(TimeSpan.FromSeconds(60));
 
         Assert.Equal(0, appHost.ExitCode);
-        var left = started.Where(Platform.Hosting.Processes.ProcessTree.IsAlive).Select(p => $"{p.Pid} {Descendants.CommandLine(p)}").ToList();
-        Assert.True(left.Count == 0, "still running after SIGTERM:\n" + string.Join('\n', left));
+        // The orchestrator stops what it runs once the AppHost is gone; give it the time a slow service needs.
+        var gone = await Eventually.TrueAsync(() => !started.Any(p => p.IsAlive), TimeSpan.FromSeconds(60));
+        var left = started.Where(p => p.IsAlive).Select(p => $"{p.Pid} {p.CommandLine}");
+        Assert.True(gone, "still running after SIGTERM:\n" + string.Join('\n', left));
     }
 }

@@ -1,8 +1,7 @@
 using System.Runtime.Versioning;
 
-// The hosting library drives Linux processes; so do these tests.
+// The local servers are Linux processes; so are these tests.
 [assembly: SupportedOSPlatform("linux")]
 
-// Real servers on two cores: one test at a time keeps timings honest, and the process-leak checks
-// can attribute every new descendant process to the test that started it.
+// Real servers on two cores: one test class at a time.
 [assembly: CollectionBehavior(DisableTestParallelization = true)]

@@ -13,7 +13,7 @@ public sealed class SeparationTests(PoolPlatform platform)
     {
         await using var dataSource = NpgsqlDataSource.Create(await platform.Servers.CreateDatabaseAsync("pooldb_empty"));
         var options = new DbContextOptionsBuilder<PoolDbContext>();
-        Microsoft.Extensions.Hosting.NpgsqlExtensions.ConfigureNpgsql(options, dataSource);
+        Microsoft.Extensions.Hosting.DatabaseExtensions.ConfigureNpgsql(options, dataSource);
         await using var db = new PoolDbContext(options.Options);
 
         await db.Database.MigrateAsync();

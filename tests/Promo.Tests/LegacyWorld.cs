@@ -118,7 +118,7 @@ public sealed class LegacyWorld : IAsyncDisposable
     public PromoDbContext PromoDb()
     {
         var options = new DbContextOptionsBuilder<PromoDbContext>();
-        Microsoft.Extensions.Hosting.NpgsqlExtensions.ConfigureNpgsql(options, _promoData);
+        Microsoft.Extensions.Hosting.DatabaseExtensions.ConfigureNpgsql(options, _promoData);
         return new PromoDbContext(options.Options);
     }
 

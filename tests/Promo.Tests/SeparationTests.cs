@@ -13,7 +13,7 @@ public sealed class SeparationTests(PromoPlatform platform)
         var connectionString = await platform.Servers.CreateDatabaseAsync("promodb_empty");
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         var options = new DbContextOptionsBuilder<PromoDbContext>();
-        Microsoft.Extensions.Hosting.NpgsqlExtensions.ConfigureNpgsql(options, dataSource);
+        Microsoft.Extensions.Hosting.DatabaseExtensions.ConfigureNpgsql(options, dataSource);
         await using var db = new PromoDbContext(options.Options);
 
         await db.Database.MigrateAsync();

@@ -14,7 +14,7 @@ public sealed class SeparationTests(UsersPlatform platform)
         var connectionString = await platform.Servers.CreateDatabaseAsync("usersdb_empty");
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         var options = new DbContextOptionsBuilder<UsersDbContext>();
-        Microsoft.Extensions.Hosting.NpgsqlExtensions.ConfigureNpgsql(options, dataSource);
+        Microsoft.Extensions.Hosting.DatabaseExtensions.ConfigureNpgsql(options, dataSource);
         await using var db = new UsersDbContext(options.Options);
 
         await db.Database.MigrateAsync();

@@ -1,5 +1,5 @@
 // Jobs per second through the JobRunner (ServiceDefaults/Jobs) with a no-op handler, against a real PostgreSQL
-// started by the AppHost hosting library: N jobs are inserted, then R runner hosts (each its own JobRunner with one
+// started from the AppHost's own server resources (the test suite's ServersFixture): N jobs are inserted, then R runner hosts (each its own JobRunner with one
 // worker, as R service instances would be) drain them. Prints one line per runner count.
 //   dotnet JobsBench.dll [jobs=2000] [runnerCounts=1,2]
 using System.Diagnostics;
@@ -9,21 +9,19 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using Platform.Hosting;
+using Platform.Testing;
 using Platform.ServiceDefaults.Jobs;
 
 var jobs = args.Length > 0 ? int.Parse(args[0]) : 2000;
 var runnerCounts = (args.Length > 1 ? args[1] : "1,2").Split(',').Select(int.Parse).ToList();
 
-var servers = DistributedApplication.CreateBuilder(new DistributedApplicationOptions { Ephemeral = true, Output = TextWriter.Null });
-var postgres = servers.AddPostgres("postgres").Resource;
-await using var app = servers.Build();
-await app.StartAsync();
+var servers = new ServersFixture();
+await servers.InitializeAsync();
 
 // A first, unreported round warms up JIT, connection pools and the server, so the rounds compare like with like.
 foreach (var (runners, count, report) in new[] { (1, Math.Min(jobs, 500), false) }.Concat(runnerCounts.Select(r => (r, jobs, true))))
 {
-    var database = await postgres.CreateDatabaseAsync($"jobs_bench_{runners}_{Guid.NewGuid():N}"[..30]);
+    var database = await servers.CreateDatabaseAsync($"jobs_bench_{runners}");
     var hosts = Enumerable.Range(0, runners).Select(_ => BuildHost(database)).ToList();
     await using (var scope = hosts[0].Services.CreateAsyncScope())
     {
@@ -52,6 +50,8 @@ foreach (var (runners, count, report) in new[] { (1, Math.Min(jobs, 500), false)
     hosts.ForEach(h => h.Dispose());
     if (report) Console.WriteLine($"runners={runners} jobs={jobs} seconds={clock.Elapsed.TotalSeconds:F2} jobs_per_second={jobs / clock.Elapsed.TotalSeconds:F0}");
 }
+
+await servers.DisposeAsync();
 
 static IHost BuildHost(string database)
 {

@@ -18,7 +18,7 @@ internal static class Extensions
     /// <summary>Everything the identity service depends on: its database, cache, sessions, messaging and senders.</summary>
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDbContext<IdentityDbContext>("identitydb");
+        builder.AddServiceDbContext<IdentityDbContext>("identitydb");
         builder.Services.AddMigration<IdentityDbContext>();
         builder.AddDataProtectionKeys<IdentityDbContext>();
         builder.AddCaching("cache");

@@ -13,7 +13,7 @@ internal static class Extensions
     /// <summary>Everything the pool service depends on: its database, cache, locks, messaging, job queue and the upstream.</summary>
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDbContext<PoolDbContext>("pooldb");
+        builder.AddServiceDbContext<PoolDbContext>("pooldb");
         builder.Services.AddMigration<PoolDbContext>();
         builder.AddDataProtectionKeys<PoolDbContext>();
         builder.AddCaching("cache");

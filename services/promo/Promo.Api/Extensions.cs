@@ -8,7 +8,7 @@ internal static class Extensions
     /// <summary>Everything the promo service depends on: its database, cache, messaging, and the order sweeper.</summary>
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDbContext<PromoDbContext>("promodb");
+        builder.AddServiceDbContext<PromoDbContext>("promodb");
         builder.Services.AddMigration<PromoDbContext>();
         builder.AddDataProtectionKeys<PromoDbContext>();
         builder.AddCaching("cache");

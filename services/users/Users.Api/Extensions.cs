@@ -10,7 +10,7 @@ internal static class Extensions
     /// <summary>Everything the users service depends on: its database, cache, messaging, job queue and the redemption saga.</summary>
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddNpgsqlDbContext<UsersDbContext>("usersdb");
+        builder.AddServiceDbContext<UsersDbContext>("usersdb");
         builder.Services.AddMigration<UsersDbContext>();
         builder.AddDataProtectionKeys<UsersDbContext>();
         builder.AddCaching("cache");

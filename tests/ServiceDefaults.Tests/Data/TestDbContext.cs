@@ -30,7 +30,7 @@ internal sealed class TestDbContextFactory : IDesignTimeDbContextFactory<TestDbC
     public TestDbContext CreateDbContext(string[] args)
     {
         var options = new DbContextOptionsBuilder<TestDbContext>();
-        NpgsqlExtensions.ConfigureNpgsql(options);
+        DatabaseExtensions.ConfigureNpgsql(options);
         return new(options.Options);
     }
 }
@@ -42,7 +42,7 @@ public static class TestDatabase
     {
         var connectionString = await servers.CreateDatabaseAsync(prefix);
         var options = new DbContextOptionsBuilder<TestDbContext>();
-        NpgsqlExtensions.ConfigureNpgsql(options).UseNpgsql(connectionString);
+        DatabaseExtensions.ConfigureNpgsql(options).UseNpgsql(connectionString);
         await using var db = new TestDbContext(options.Options);
         await db.Database.MigrateAsync();
         return connectionString;

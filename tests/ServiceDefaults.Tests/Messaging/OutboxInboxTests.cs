@@ -28,7 +28,7 @@ public sealed class OutboxInboxTests(ServersFixture servers) : IAsyncLifetime
         builder.Configuration["Outbox:MaxAttempts"] = "3";
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<FailurePlan>();
-        builder.AddNpgsqlDbContext<TestDbContext>("testdb");
+        builder.AddServiceDbContext<TestDbContext>("testdb");
         builder.AddMessaging<TestDbContext>("messaging", bus => bus.AddConsumer<NoteCreatedConsumer>());
         _host = builder.Build();
         await _host.StartAsync();

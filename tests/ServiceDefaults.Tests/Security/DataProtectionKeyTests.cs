@@ -57,7 +57,7 @@ public sealed class DataProtectionKeyTests(ServersFixture servers)
         builder.Configuration["ConnectionStrings:testdb"] = database;
         builder.Configuration["DataProtection:KeyEncryptionKey"] = kek;
         builder.Configuration["Service:Name"] = "dp-test";
-        builder.AddNpgsqlDbContext<TestDbContext>("testdb");
+        builder.AddServiceDbContext<TestDbContext>("testdb");
         builder.AddDataProtectionKeys<TestDbContext>();
         return builder.Build();
     }

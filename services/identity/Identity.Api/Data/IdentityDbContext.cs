@@ -117,7 +117,7 @@ internal sealed class IdentityDbContextFactory : IDesignTimeDbContextFactory<Ide
     public IdentityDbContext CreateDbContext(string[] args)
     {
         var options = new DbContextOptionsBuilder<IdentityDbContext>();
-        NpgsqlExtensions.ConfigureNpgsql(options);
+        DatabaseExtensions.ConfigureNpgsql(options);
         return new(options.Options);
     }
 }

@@ -127,7 +127,7 @@ internal sealed class PoolDbContextFactory : IDesignTimeDbContextFactory<PoolDbC
     public PoolDbContext CreateDbContext(string[] args)
     {
         var options = new DbContextOptionsBuilder<PoolDbContext>();
-        NpgsqlExtensions.ConfigureNpgsql(options);
+        DatabaseExtensions.ConfigureNpgsql(options);
         return new(options.Options);
     }
 }

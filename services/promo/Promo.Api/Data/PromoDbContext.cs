@@ -190,7 +190,7 @@ internal sealed class PromoDbContextFactory : IDesignTimeDbContextFactory<PromoD
     public PromoDbContext CreateDbContext(string[] args)
     {
         var options = new DbContextOptionsBuilder<PromoDbContext>();
-        NpgsqlExtensions.ConfigureNpgsql(options);
+        DatabaseExtensions.ConfigureNpgsql(options);
         return new(options.Options);
     }
 }

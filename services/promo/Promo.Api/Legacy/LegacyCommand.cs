@@ -47,7 +47,7 @@ public static partial class LegacyCommand
         {
             await using var promoData = new NpgsqlDataSourceBuilder(promodb).EnableDynamicJson().Build();
             var options = new DbContextOptionsBuilder<PromoDbContext>();
-            NpgsqlExtensions.ConfigureNpgsql(options, promoData).UseLoggerFactory(loggers);
+            DatabaseExtensions.ConfigureNpgsql(options, promoData).UseLoggerFactory(loggers);
             await using var db = new PromoDbContext(options.Options);
             await using var source = await LegacySource.OpenAsync(command.Source, cancellationToken);
             return command.Verb == LegacyVerb.Import

@@ -58,7 +58,7 @@ internal sealed class UsersDbContextFactory : IDesignTimeDbContextFactory<UsersD
     public UsersDbContext CreateDbContext(string[] args)
     {
         var options = new DbContextOptionsBuilder<UsersDbContext>();
-        NpgsqlExtensions.ConfigureNpgsql(options);
+        DatabaseExtensions.ConfigureNpgsql(options);
         return new(options.Options);
     }
 }

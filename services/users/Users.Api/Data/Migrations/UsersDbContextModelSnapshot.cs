@@ -308,6 +308,11 @@ namespace Users.Api.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("total");
 
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("trace_parent");
+
                     b.Property<string>("Type")
                         .IsRequired()
                         .HasMaxLength(100)
