@@ -14,7 +14,8 @@ namespace EndToEnd.Tests;
 /// refusal must be a ProblemDetails with a stable <c>code</c>. Real resources (a group, a mother, a product, an
 /// order...) are created first, so paths name things that exist and bodies reach the checks behind the lookups.
 /// </summary>
-public sealed class MalformedInputTests(PlatformFixture platform) : IClassFixture<PlatformFixture>
+[Collection(PlatformCollection.Name)]
+public sealed class MalformedInputTests(PlatformFixture platform)
 {
     private static readonly string[] Services = ["identity", "users", "pool", "promo"];
 
@@ -204,6 +205,7 @@ public sealed class MalformedInputTests(PlatformFixture platform) : IClassFixtur
         /// <summary>Null when the answer is acceptable: below 500, and a ProblemDetails with a code when a refusal.</summary>
         public async Task<string?> SendAsync(Probe probe)
         {
+            var dropped = false;
             for (var attempt = 0; ; attempt++)
             {
                 using var request = Authorized(new HttpMethod(probe.Method), probe.Path, token);
@@ -217,7 +219,21 @@ public sealed class MalformedInputTests(PlatformFixture platform) : IClassFixtur
                     request.Content = new StringContent(probe.Body, Encoding.UTF8);
                     request.Content.Headers.ContentType = probe.ContentType is null ? null : MediaTypeHeaderValue.Parse(probe.ContentType);
                 }
-                using var response = await client.SendAsync(request);
+                HttpResponseMessage sent;
+                try
+                {
+                    sent = await client.SendAsync(request);
+                }
+                catch (HttpRequestException) when (!dropped)
+                {
+                    dropped = true;
+                    // The gateway may drop a kept-alive connection after an answer to an earlier request whose body the
+                    // service refused before reading all of it (Kestrel's drain meeting YARP's body copy still
+                    // reading: dotnet/yarp#2655, dotnet/aspnetcore#17840). The answer itself was right; a client
+                    // retries on a new connection, and so does this. A second failure is a failure.
+                    continue;
+                }
+                using var response = sent;
                 var status = (int)response.StatusCode;
                 // Limits are the gateway's, not the input's: wait as told and send it again.
                 if (status == 429 && attempt < 30 && response.Headers.RetryAfter?.Delta is { } wait)
