@@ -20,6 +20,7 @@ public static class Permissions
     {
         public const string Users = "identity.users";
         public const string Bans = "identity.bans";
+        public const string Messages = "identity.messages";
     }
 
     public static class Users
@@ -27,6 +28,7 @@ public static class Permissions
         public const string Profiles = "users.profiles";
         public const string RedeemCodes = "users.redeem-codes";
         public const string Jobs = "users.jobs";
+        public const string Messages = "users.messages";
     }
 
     public static class Pool
@@ -35,6 +37,7 @@ public static class Permissions
         public const string Groups = "pool.groups";
         public const string Jobs = "pool.jobs";
         public const string Relay = "pool.relay";
+        public const string Messages = "pool.messages";
     }
 
     public static class Promo
@@ -44,15 +47,16 @@ public static class Permissions
         public const string Campaigns = "promo.campaigns";
         public const string Coupons = "promo.coupons";
         public const string Payouts = "promo.payouts";
+        public const string Messages = "promo.messages";
     }
 
     /// <summary>Every resource a grant can name.</summary>
     public static readonly IReadOnlyList<string> Resources =
     [
-        Identity.Users, Identity.Bans,
-        Users.Profiles, Users.RedeemCodes, Users.Jobs,
-        Pool.Mothers, Pool.Groups, Pool.Jobs, Pool.Relay,
-        Promo.Catalog, Promo.Orders, Promo.Campaigns, Promo.Coupons, Promo.Payouts,
+        Identity.Users, Identity.Bans, Identity.Messages,
+        Users.Profiles, Users.RedeemCodes, Users.Jobs, Users.Messages,
+        Pool.Mothers, Pool.Groups, Pool.Jobs, Pool.Relay, Pool.Messages,
+        Promo.Catalog, Promo.Orders, Promo.Campaigns, Promo.Coupons, Promo.Payouts, Promo.Messages,
     ];
 
     /// <summary>The service a resource belongs to: the part before the dot, which is also the JWT audience.</summary>

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 
 namespace Platform.ServiceDefaults.Http;
@@ -22,15 +23,20 @@ public static class DomainFilter
 
     public static TBuilder RequireDomain<TBuilder>(this TBuilder builder, string domain) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new RequiredDomain(domain)).AddEndpointFilter(async (context, next) =>
+            Refusal(context.HttpContext) ?? await next(context));
+
+    /// <summary>The 400 <c>domain_mismatch</c> when the endpoint requires a domain the request does not name; else null.</summary>
+    public static ProblemHttpResult? Refusal(HttpContext http)
+    {
+        if (http.GetEndpoint()?.Metadata.GetMetadata<RequiredDomain>() is not { Domain: var domain })
         {
-            var sent = context.HttpContext.Request.Headers[Header].ToString();
-            if (!string.Equals(sent, domain, StringComparison.OrdinalIgnoreCase))
-            {
-                return Problems.BadRequest("domain_mismatch",
-                    sent.Length == 0 ? $"Admin writes need the header {Header}: {domain}." : $"{Header} is '{sent}', but this is the {domain} domain.");
-            }
-            return await next(context);
-        });
+            return null;
+        }
+        var sent = http.Request.Headers[Header].ToString();
+        return string.Equals(sent, domain, StringComparison.OrdinalIgnoreCase) ? null
+            : Problems.BadRequest("domain_mismatch",
+                sent.Length == 0 ? $"Admin writes need the header {Header}: {domain}." : $"{Header} is '{sent}', but this is the {domain} domain.");
+    }
 }
 
 /// <summary>

@@ -46,10 +46,6 @@ public static class JobAdminEndpoints
     private static async Task<Results<Ok<PagedResult<JobResponse>>, ValidationProblem>> ListAsync<TContext>(
         [AsParameters] PageRequest page, string? type, string? status, TContext db, CancellationToken cancellationToken) where TContext : DbContext
     {
-        if (page.Validate() is { } errors)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
         var query = db.Set<Job>().AsNoTracking();
         if (!string.IsNullOrEmpty(type))
         {

@@ -56,28 +56,36 @@ public sealed class JobQueue<TContext>(TContext db, IOptions<JobOptions> options
     /// <summary>
     /// Enqueues unless a live job with the same dedupe key exists, which is then returned. The unique index over live
     /// keys is the guarantee; the short lock (<paramref name="lockName"/>) only spares the database most of the
-    /// conflicting inserts, so enqueueing goes on without it when it is busy for long.
+    /// conflicting inserts, so enqueueing goes on without it when it is busy for long. The job's id is chosen once,
+    /// before any attempt: when the database committed an insert but its answer was lost (a timeout on a slow
+    /// server, and EF's execution strategy sent it again), the retry finds that row by its id, and this request
+    /// reports the job as the one it created, as it is.
     /// </summary>
     public async Task<EnqueueResult> EnqueueAsync(JobRequest request, string? lockName = null, CancellationToken cancellationToken = default)
     {
         await using var handle = lockName is null || locks is null ? null : await locks.TryAcquireLockAsync(lockName, LockWait, cancellationToken);
+        var job = NewJob(request);
         for (var attempt = 0; ; attempt++)
         {
             if (request.DedupeKey is { } key && await LiveAsync(key, cancellationToken) is { } live)
             {
-                return new EnqueueResult(live, false);
+                return new EnqueueResult(live, live.Id == job.Id);
             }
-            var job = NewJob(request);
+            // Any conflict does nothing: the live key's (another request's job), or the id's (our own insert, retried).
             var inserted = await db.Set<Job>().FromSqlRaw($$"""
                 INSERT INTO {{_table}} (id, type, payload, dedupe_key, status, attempts, max_attempts, visible_until, actor, trace_parent, total, succeeded, failed, created_at)
                 VALUES ({0}, {1}, {2}::jsonb, {3}, 'pending', 0, {4}, {5}, {6}, {8}, 0, 0, 0, {7})
-                ON CONFLICT (dedupe_key) WHERE status IN ('pending', 'running') AND dedupe_key IS NOT NULL DO NOTHING
+                ON CONFLICT DO NOTHING
                 RETURNING *
                 """, job.Id, job.Type, job.Payload, (object?)job.DedupeKey ?? DBNull.Value, job.MaxAttempts, job.VisibleUntil,
                 (object?)job.Actor ?? DBNull.Value, job.CreatedAt, (object?)job.TraceParent ?? DBNull.Value).AsNoTracking().ToListAsync(cancellationToken);
             if (inserted.Count == 1)
             {
                 return new EnqueueResult(inserted[0], true);
+            }
+            if (await db.Set<Job>().AsNoTracking().FirstOrDefaultAsync(j => j.Id == job.Id, cancellationToken) is { } ours)
+            {
+                return new EnqueueResult(ours, true);
             }
             // Another request inserted it between our read and our insert (or it finished meanwhile): read again.
             if (attempt >= 10)

@@ -3,6 +3,8 @@ using Medallion.Threading.Postgres;
 using Medallion.Threading.Redis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Platform.ServiceDefaults.Locks;
 using StackExchange.Redis;
 
 namespace Microsoft.Extensions.Hosting;
@@ -13,7 +15,9 @@ public static class LockExtensions
     /// Distributed locks (DistributedLock's <see cref="IDistributedLockProvider"/>) for work whose correctness needs
     /// mutual exclusion across instances. <c>Locks:Provider</c>: <c>auto</c> (Redis when the cache connection is
     /// configured, else PostgreSQL advisory locks on the service's database), <c>redis</c> or <c>postgres</c>.
-    /// Every instance must use the same back-end, so the choice follows configuration, never run-time health.
+    /// Every instance must use the same back-end, so the choice follows configuration; only a Redis lock that cannot
+    /// be taken because Redis is down falls back, for that acquisition, to the PostgreSQL lock
+    /// (<see cref="FallbackLockProvider"/>).
     /// </summary>
     public static IHostApplicationBuilder AddDistributedLocks(this IHostApplicationBuilder builder, string databaseConnectionName, string cacheConnectionName = "cache")
     {
@@ -29,14 +33,16 @@ public static class LockExtensions
             _ => throw new InvalidOperationException($"Locks:Provider must be auto, redis or postgres, not '{provider}'."),
         };
 
+        var connectionString = builder.Configuration.GetRequiredConnectionString(databaseConnectionName);
         if (useRedis)
         {
-            builder.Services.AddSingleton<IDistributedLockProvider>(sp =>
-                new RedisDistributedSynchronizationProvider(sp.GetRequiredService<IConnectionMultiplexer>().GetDatabase()));
+            builder.Services.AddSingleton<IDistributedLockProvider>(sp => new FallbackLockProvider(
+                new RedisDistributedSynchronizationProvider(sp.GetRequiredService<IConnectionMultiplexer>().GetDatabase()),
+                new PostgresDistributedSynchronizationProvider(connectionString),
+                sp.GetRequiredService<ILogger<FallbackLockProvider>>()));
         }
         else
         {
-            var connectionString = builder.Configuration.GetRequiredConnectionString(databaseConnectionName);
             builder.Services.AddSingleton<IDistributedLockProvider>(_ => new PostgresDistributedSynchronizationProvider(connectionString));
         }
         return builder;

@@ -20,6 +20,7 @@ internal static class Extensions
     public static void AddGatewayServices(this IHostApplicationBuilder builder)
     {
         builder.Configuration.AddServiceDestinations(Services);
+        builder.AddTrustedProxies();
         var issuer = builder.AddInternalTokenIssuer();
         builder.Services.AddReverseProxy()
             .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))

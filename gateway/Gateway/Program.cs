@@ -1,5 +1,6 @@
 using Gateway;
 using Gateway.Admin;
+using Gateway.Auth;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -8,6 +9,7 @@ builder.AddGatewayServices();
 
 var app = builder.Build();
 
+app.UseTrustedProxies();
 app.MapDefaultEndpoints();
 app.UseGatewayAuthentication();
 app.MapGatewayAdmin();

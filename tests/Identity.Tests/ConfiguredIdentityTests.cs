@@ -68,42 +68,41 @@ public sealed class ConfiguredIdentityTests(IdentityPlatform platform)
     }
 
     [Fact]
-    public async Task A_universal_code_works_only_where_configured_and_never_in_production()
+    public async Task A_universal_code_works_only_where_configured_and_only_in_development()
     {
+        // One deployment (same database and key) in three environments, each with the universal code configured.
+        // Only Development keeps codes readable, so its instance sends them.
         var database = await platform.Servers.CreateDatabaseAsync("identity");
         var secretKey = LoneIdentity.NewSecretKey();
-        await using var staging = await LoneIdentity.StartAsync(platform.Servers, "Staging", new()
-        {
-            ["Identity:DevOutbox"] = "true",
-            ["Identity:UniversalCode"] = Universal,
-        }, database, secretKey);
-        // The same deployment in Production: same database and key, universal code configured, no sender.
-        await using var production = await LoneIdentity.StartAsync(platform.Servers, "Production", new()
-        {
-            ["Identity:UniversalCode"] = Universal,
-        }, database, secretKey);
-        using var client = staging.Client();
+        var universal = new Dictionary<string, string?> { ["Identity:UniversalCode"] = Universal };
+        await using var development = await LoneIdentity.StartAsync(platform.Servers, "Development", new(universal) { ["Identity:DevOutbox"] = "true" }, database, secretKey);
+        await using var staging = await LoneIdentity.StartAsync(platform.Servers, "Staging", universal, database, secretKey);
+        await using var production = await LoneIdentity.StartAsync(platform.Servers, "Production", universal, database, secretKey);
+        using var client = development.Client();
 
-        // Configured, outside Production: it signs in a target whatever code that target was sent.
+        // Configured, in Development: it signs in a target whatever code that target was sent.
         var email = IdentityApi.NewEmail();
-        await SendCodeOtherThanUniversalAsync(client, staging.Clock, email);
+        await SendCodeOtherThanUniversalAsync(client, development.Clock, email);
         using (var signedIn = await client.SignInAsync(email, Universal))
         {
             Assert.Equal(HttpStatusCode.OK, signedIn.StatusCode);
         }
 
-        // In Production it is refused, while the code the target was really sent works there.
-        var other = IdentityApi.NewEmail();
-        var code = await SendCodeOtherThanUniversalAsync(client, staging.Clock, other);
-        using var inProduction = production.Client();
-        using (var refused = await inProduction.SignInAsync(other, Universal))
+        // Anywhere else (Staging as much as Production) it is refused, while the code really sent works there.
+        foreach (var (name, elsewhere) in new[] { ("Staging", staging), ("Production", production) })
         {
-            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
-            Assert.Equal("invalid_code", await refused.ProblemCodeAsync());
-        }
-        using (var real = await inProduction.SignInAsync(other, code))
-        {
-            Assert.Equal(HttpStatusCode.OK, real.StatusCode);
+            var other = IdentityApi.NewEmail();
+            var code = await SendCodeOtherThanUniversalAsync(client, development.Clock, other);
+            using var there = elsewhere.Client();
+            using (var refused = await there.SignInAsync(other, Universal))
+            {
+                Assert.True(refused.StatusCode == HttpStatusCode.BadRequest, $"{name}: {refused.StatusCode}");
+                Assert.Equal("invalid_code", await refused.ProblemCodeAsync());
+            }
+            using (var real = await there.SignInAsync(other, code))
+            {
+                Assert.True(real.StatusCode == HttpStatusCode.OK, $"{name}: {real.StatusCode}");
+            }
         }
 
         // Not configured (the shared stacks): the same value is just a wrong code.
@@ -122,14 +121,15 @@ public sealed class ConfiguredIdentityTests(IdentityPlatform platform)
     [Fact]
     public async Task The_session_cookie_is_secure_outside_development_unless_configured_off()
     {
-        // Three instances of one deployment (same database and key); the Staging one sends the codes, since
-        // Production keeps none readable. In Development (the shared stacks) the flag is off by default.
+        // Instances of one deployment (same database and key); the Development one sends the codes, since only
+        // there are they readable. In Development (the shared stacks) the flag is off by default.
         var database = await platform.Servers.CreateDatabaseAsync("identity");
         var secretKey = LoneIdentity.NewSecretKey();
-        await using var staging = await LoneIdentity.StartAsync(platform.Servers, "Staging", new() { ["Identity:DevOutbox"] = "true" }, database, secretKey);
+        await using var development = await LoneIdentity.StartAsync(platform.Servers, "Development", new() { ["Identity:DevOutbox"] = "true" }, database, secretKey);
+        await using var staging = await LoneIdentity.StartAsync(platform.Servers, "Staging", [], database, secretKey);
         await using var production = await LoneIdentity.StartAsync(platform.Servers, "Production", [], database, secretKey);
         await using var configuredOff = await LoneIdentity.StartAsync(platform.Servers, "Staging", new() { ["Identity:SecureCookies"] = "false" }, database, secretKey);
-        using var sender = staging.Client();
+        using var sender = development.Client();
 
         foreach (var (name, identity, secure) in new[] { ("Staging", staging, true), ("Production", production, true), ("SecureCookies=false", configuredOff, false) })
         {

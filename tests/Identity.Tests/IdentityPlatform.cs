@@ -2,7 +2,6 @@ extern alias gateway;
 extern alias identity;
 
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -56,6 +55,10 @@ public sealed class IdentityPlatform : IAsyncLifetime
 public sealed class Stack : IAsyncDisposable
 {
     public const string Admin = "admin@example.test";
+
+    /// <summary>The gateways trust X-Forwarded-For from this network only (LoopbackClient's addresses lie outside it).</summary>
+    public const string ProxyNetwork = "127.2.0.0/16";
+    private static int _nextProxy;
 
     private readonly List<IAsyncDisposable> _apps = [];
     private IBusControl? _bus;
@@ -121,7 +124,7 @@ public sealed class Stack : IAsyncDisposable
         var unreachablePort = FreePort();
         foreach (var port in gatewayPorts)
         {
-            stack.Start<gateway::Program>(port, h2cPort: null, new(shared)
+            var services = stack.Start<gateway::Program>(port, h2cPort: null, new(shared)
             {
                 ["Service:Name"] = "gateway",
                 ["InternalAuth:SigningKey"] = keys.PrivateKey,
@@ -137,7 +140,10 @@ public sealed class Stack : IAsyncDisposable
                 ["services:promo:http:0"] = $"http://127.0.0.1:{unreachablePort}",
                 ["RateLimits:PerCredentialPerSecond"] = "1000",
                 ["RateLimits:PerCredentialBurst"] = "1000",
+                // A load balancer in front of the gateways: ProxiedClient connects from this network.
+                ["ForwardedHeaders:KnownNetworks:0"] = ProxyNetwork,
             });
+            if (port == gatewayPorts[0]) stack.GatewayAServices = services;
         }
 
         await stack.WaitUntilHealthyAsync();
@@ -157,18 +163,22 @@ public sealed class Stack : IAsyncDisposable
     public HttpClient Client(IPAddress? from = null, bool gatewayB = false, CookieContainer? cookies = null) =>
         LoopbackClient.Create(gatewayB ? GatewayB : GatewayA, from ?? LoopbackClient.NextAddress(), cookies);
 
-    /// <summary>How many times the gateways asked identity to introspect a credential, from gateway A's <c>/metrics</c>.</summary>
-    public async Task<long> GatewayIntrospectionsAsync()
+    /// <summary>
+    /// A client behind the trusted load balancer: connects from an address in <see cref="ProxyNetwork"/> (a new one
+    /// each time) and names <paramref name="client"/> in X-Forwarded-For, as the balancer would.
+    /// </summary>
+    public HttpClient ProxiedClient(string client)
     {
-        using var client = Client();
-        var text = await client.GetStringAsync("/metrics");
-        // "gateway_introspections_total{labels} VALUE [TIMESTAMP]"; the metric is absent until the first introspection.
-        return text.Split('\n')
-            .Where(line => line.StartsWith("gateway_introspections_total", StringComparison.Ordinal))
-            .Sum(line => long.Parse(line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture));
+        var n = Interlocked.Increment(ref _nextProxy);
+        var http = LoopbackClient.Create(GatewayA, new IPAddress([127, 2, (byte)(n / 250), (byte)(n % 250 + 1)]));
+        http.DefaultRequestHeaders.Add("X-Forwarded-For", client);
+        return http;
     }
 
-    private void Start<TProgram>(int port, int? h2cPort, Dictionary<string, string?> settings) where TProgram : class
+    /// <summary>Gateway A's services (its meters, for reading counters in-process).</summary>
+    public IServiceProvider GatewayAServices { get; private set; } = null!;
+
+    private IServiceProvider Start<TProgram>(int port, int? h2cPort, Dictionary<string, string?> settings) where TProgram : class
     {
         var app = new ServiceApp<TProgram>(settings, Clock, Logs);
         app.UseKestrel(kestrel =>
@@ -178,6 +188,7 @@ public sealed class Stack : IAsyncDisposable
         });
         app.StartServer();
         _apps.Add(app);
+        return app.Services;
     }
 
     private async Task WaitUntilHealthyAsync()
@@ -217,8 +228,9 @@ public sealed class Stack : IAsyncDisposable
         return validation.Claims;
     }
 
-    /// <summary>Publishes an event as another service would (users' UserDisabled, for example).</summary>
-    public Task PublishAsync<T>(T message) where T : class => _bus!.Publish(message);
+    /// <summary>Publishes an event as another service would (users' UserDisabled, for example), with the given message id if any.</summary>
+    public Task PublishAsync<T>(T message, Guid? messageId = null) where T : class =>
+        _bus!.Publish(message, context => context.MessageId = messageId ?? context.MessageId);
 
     public async ValueTask DisposeAsync()
     {

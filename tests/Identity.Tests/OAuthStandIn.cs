@@ -20,7 +20,8 @@ public sealed class OAuthStandIn : IAsyncDisposable
     public const string ClientId = "platform-client";
     public const string ClientSecret = "stand-in-secret";
 
-    public sealed record Account(string Subject, string Email, bool EmailVerified);
+    /// <param name="VerifiedAsString">Send <c>email_verified</c> as the string <c>"true"</c>/<c>"false"</c>, as some providers do.</param>
+    public sealed record Account(string Subject, string Email, bool EmailVerified, bool VerifiedAsString = false);
 
     private sealed record Grant(string Challenge, string RedirectUri, Account User);
 
@@ -85,7 +86,7 @@ public sealed class OAuthStandIn : IAsyncDisposable
     {
         var authorization = request.Headers.Authorization.ToString();
         return authorization.StartsWith("Bearer ", StringComparison.Ordinal) && _accessTokens.TryGetValue(authorization[7..], out var user)
-            ? Results.Json(new { sub = user.Subject, email = user.Email, email_verified = user.EmailVerified })
+            ? Results.Json(new { sub = user.Subject, email = user.Email, email_verified = user.VerifiedAsString ? (object)(user.EmailVerified ? "true" : "false") : user.EmailVerified })
             : Results.Unauthorized();
     }
 

@@ -143,28 +143,39 @@ public abstract class SignInTests(Stack stack)
     }
 
     [Fact]
-    public async Task Twenty_wrong_attempts_in_an_hour_lock_the_target_even_from_rotating_addresses()
+    public async Task Twenty_wrong_codes_from_one_address_lock_only_that_address_out_and_the_owner_still_signs_in()
     {
         var email = IdentityApi.NewEmail();
-        await FailTwentyTimesAsync(email);
+        var stranger = LoopbackClient.NextAddress();
+        await FailTwentyTimesAsync(email, stranger);
 
-        using var fresh = stack.Client();
-        using var refused = await fresh.SendCodeAsync(email);
-        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
-        using var signIn = await fresh.SignInAsync(email, "123456");
-        Assert.Equal(HttpStatusCode.Forbidden, signIn.StatusCode);
-        Assert.Equal("target_locked", await signIn.ProblemCodeAsync());
-        Assert.True(await Eventually.TrueAsync(() => stack.Banned.Any(b => b.Kind == "target" && b.Value == email),
-            TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50)), "no UserBanned event for the locked target");
+        using var fromThere = stack.Client(stranger);
+        using (var refused = await fromThere.SendCodeAsync(email))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        }
+        using (var signIn = await fromThere.SignInAsync(email, "123456"))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, signIn.StatusCode);
+            Assert.Equal("target_locked", await signIn.ProblemCodeAsync());
+        }
+        Assert.True(await Eventually.TrueAsync(() => stack.Banned.Any(b => b.Kind == "target_ip" && b.Value == email && b.Address == stranger.ToString()),
+            TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(50)), "no UserBanned event for the locked address");
+
+        // The owner, elsewhere, is sent a code and signs in.
+        using var owner = stack.Client();
+        var signedIn = await owner.SignInNewAsync(email);
+        Assert.NotEqual(Guid.Empty, signedIn.UserId);
     }
 
     [Fact]
-    public async Task A_locked_target_is_unlocked_after_the_lock_time()
+    public async Task A_locked_address_is_let_back_in_after_the_lock_time()
     {
         var email = IdentityApi.NewEmail();
-        await FailTwentyTimesAsync(email);
-        using var other = stack.Client();
-        using (var locked = await other.SendCodeAsync(email))
+        var address = LoopbackClient.NextAddress();
+        await FailTwentyTimesAsync(email, address);
+        using var client = stack.Client(address);
+        using (var locked = await client.SendCodeAsync(email))
         {
             Assert.Equal(HttpStatusCode.Forbidden, locked.StatusCode);
             var until = (await locked.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("bannedUntil").GetDateTimeOffset();
@@ -173,52 +184,96 @@ public abstract class SignInTests(Stack stack)
 
         // Still locked a moment before the hour is up...
         stack.Clock.Advance(TimeSpan.FromMinutes(56));
-        using (var stillLocked = await other.SignInAsync(email, "123456"))
+        using (var stillLocked = await client.SignInAsync(email, "123456"))
         {
             Assert.Equal("target_locked", await stillLocked.ProblemCodeAsync());
         }
 
         // ...and free after it: a new code is sent and signs in.
         stack.Clock.Advance(TimeSpan.FromMinutes(4));
-        using (var sent = await other.SendCodeAsync(email))
+        using (var sent = await client.SendCodeAsync(email))
         {
             Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
         }
-        using var signIn = await other.SignInAsync(email, await other.LatestCodeAsync(email));
+        using var signIn = await client.SignInAsync(email, await client.LatestCodeAsync(email));
         Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
     }
 
     [Fact]
-    public async Task A_target_gets_at_most_ten_codes_a_day_whatever_address_asks()
+    public async Task Ten_codes_asked_from_one_address_use_up_only_its_allowance_and_the_owner_still_signs_in()
     {
         var email = IdentityApi.NewEmail();
         var first = stack.Clock.GetUtcNow();
+        using var stranger = stack.Client();
+        // Seven minutes apart, so the address never reaches its ten sends an hour (which would ban it).
         for (var i = 0; i < 10; i++)
         {
-            // A new address each time, so the per-address limit is never what refuses.
-            using var client = stack.Client();
-            using var sent = await client.SendCodeAsync(email);
+            using var sent = await stranger.SendCodeAsync(email);
             Assert.True(sent.StatusCode == HttpStatusCode.Accepted, $"code {i + 1}: {sent.StatusCode}");
-            stack.Clock.Advance(TimeSpan.FromSeconds(61));
+            stack.Clock.Advance(TimeSpan.FromMinutes(7));
         }
 
-        using var fresh = stack.Client();
-        using var eleventh = await fresh.SendCodeAsync(email);
+        using var eleventh = await stranger.SendCodeAsync(email);
         Assert.Equal(HttpStatusCode.TooManyRequests, eleventh.StatusCode);
         Assert.Equal("daily_limit", await eleventh.ProblemCodeAsync());
         // Retry-After points at the moment the oldest of the ten leaves the 24-hour window.
         var retryAfter = eleventh.Headers.RetryAfter?.Delta ?? TimeSpan.Zero;
         var expected = first + TimeSpan.FromDays(1) - stack.Clock.GetUtcNow();
         Assert.InRange(retryAfter, expected - TimeSpan.FromSeconds(5), expected + TimeSpan.FromSeconds(5));
-        // The limit is the target's: another target from the same address is sent its code.
-        using (var other = await fresh.SendCodeAsync(IdentityApi.NewEmail()))
-        {
-            Assert.Equal(HttpStatusCode.Accepted, other.StatusCode);
-        }
+
+        // The owner, asking from another address, is sent a code and signs in with it.
+        using var owner = stack.Client();
+        await owner.SignInNewAsync(email);
 
         stack.Clock.Advance(retryAfter + TimeSpan.FromSeconds(1));
-        using var nextDay = await fresh.SendCodeAsync(email);
+        using var nextDay = await stranger.SendCodeAsync(email);
         Assert.Equal(HttpStatusCode.Accepted, nextDay.StatusCode);
+    }
+
+    [Fact]
+    public async Task Past_its_overall_daily_cap_a_target_is_sent_codes_slowly_rather_than_never()
+    {
+        var email = IdentityApi.NewEmail();
+        // Thirty codes from thirty addresses: the cap of all addresses together.
+        for (var i = 0; i < 30; i++)
+        {
+            using var client = stack.Client();
+            using var sent = await client.SendCodeAsync(email);
+            Assert.True(sent.StatusCode == HttpStatusCode.Accepted, $"code {i + 1}: {sent.StatusCode}");
+        }
+
+        using var owner = stack.Client();
+        using (var throttled = await owner.SendCodeAsync(email))
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, throttled.StatusCode);
+            Assert.Equal("target_throttled", await throttled.ProblemCodeAsync());
+            Assert.InRange(throttled.Headers.RetryAfter?.Delta?.TotalSeconds ?? 0, 590, 600);
+        }
+
+        // Ten minutes on, one more code goes out (to whoever asks first), and it signs in; the next waits again.
+        stack.Clock.Advance(TimeSpan.FromMinutes(10));
+        await owner.SignInNewAsync(email);
+        using var again = await stack.Client().SendCodeAsync(email);
+        Assert.Equal("target_throttled", await again.ProblemCodeAsync());
+    }
+
+    [Fact]
+    public async Task A_code_someone_else_asks_for_meanwhile_does_not_replace_the_owners()
+    {
+        var email = IdentityApi.NewEmail();
+        using var owner = stack.Client();
+        (await owner.SendCodeAsync(email)).Dispose();
+        var code = await owner.LatestCodeAsync(email);
+
+        using var stranger = stack.Client();
+        using (var sent = await stranger.SendCodeAsync(email))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
+        }
+        Assert.NotEqual(code, await owner.LatestCodeAsync(email));
+
+        using var signIn = await owner.SignInAsync(email, code);
+        Assert.Equal(HttpStatusCode.OK, signIn.StatusCode);
     }
 
     [Theory]
@@ -268,12 +323,12 @@ public abstract class SignInTests(Stack stack)
         return (long)(await command.ExecuteScalarAsync())! == 1;
     }
 
-    /// <summary>Four codes, each from a fresh address and each tried wrong five times (20 in all), 61 s apart.</summary>
-    private async Task FailTwentyTimesAsync(string email)
+    /// <summary>Four codes from <paramref name="address"/>, each tried wrong five times from there (20 in all), 61 s apart.</summary>
+    private async Task FailTwentyTimesAsync(string email, IPAddress address)
     {
+        using var client = stack.Client(address);
         for (var round = 0; round < 4; round++)
         {
-            using var client = stack.Client();
             (await client.SendCodeAsync(email)).Dispose();
             var code = await client.LatestCodeAsync(email);
             var wrong = code == "000000" ? "111111" : "000000";

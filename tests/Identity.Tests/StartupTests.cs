@@ -6,21 +6,24 @@ namespace Identity.Tests;
 
 public sealed class StartupTests
 {
-    [Fact]
-    public void Identity_refuses_to_start_in_production_with_the_development_outbox_on()
+    [Theory]
+    [InlineData("Production")]
+    [InlineData("Staging")]
+    public void Identity_refuses_to_start_outside_development_with_the_development_outbox_on(string environment)
     {
         using var app = new ServiceApp<identity::Program>(new Dictionary<string, string?>
         {
             ["Identity:DevOutbox"] = "true",
-            // Everything else a production start needs, so the outbox is the only thing wrong.
+            // Everything else a start outside Development needs, so the outbox is the only thing wrong.
             ["ConnectionStrings:identitydb"] = "Host=127.0.0.1;Database=unused",
             ["DataProtection:KeyEncryptionKey"] = Convert.ToBase64String(new byte[32]),
             ["Identity:SecretKey"] = Convert.ToBase64String(new byte[32]),
             ["InternalAuth:PublicKey"] = new InternalTokens().PublicKey,
-        }, TimeProvider.System, NullLoggerProvider.Instance, environment: "Production");
+        }, TimeProvider.System, NullLoggerProvider.Instance, environment);
 
         var error = Assert.Throws<InvalidOperationException>(() => app.Services);
         Assert.Contains("DevOutbox", error.Message);
+        Assert.Contains(environment, error.Message);
     }
 
     [Theory]

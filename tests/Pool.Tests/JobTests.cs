@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.ServiceDefaults.Jobs;
+using Pool.Api;
 using Pool.Api.Data;
 
 namespace Pool.Tests;
@@ -36,10 +37,14 @@ public abstract class JobTests(PoolStack stack)
         Assert.Equal(["a", "b"], runs.Select(r => r.Instance).Distinct().Order());
         Assert.Equal(1, (await admin.GetJobAsync(ids[^1])).GetProperty("attempts").GetInt32());
 
-        var metrics = await new HttpClient().GetStringAsync(new Uri(stack.A.Address, "/metrics"));
-        Assert.Contains("jobs_processed_total{", metrics);
-        Assert.Contains("queue=\"pool\"", metrics);
-        Assert.Contains("job_processing_ms_bucket{", metrics);
+        // The exporter may answer from its short scrape cache, made before these jobs ran: poll until they show.
+        var metrics = "";
+        Assert.True(await Eventually.TrueAsync(async () =>
+        {
+            metrics = await MetricsScrape.TextAsync(stack.A);
+            return metrics.Contains("jobs_processed_total{", StringComparison.Ordinal) && metrics.Contains("queue=\"pool\"", StringComparison.Ordinal)
+                && metrics.Contains("job_processing_ms_bucket{", StringComparison.Ordinal);
+        }, TimeSpan.FromSeconds(10)), "the job metrics are not exported");
     }
 
     [Fact]
@@ -51,9 +56,10 @@ public abstract class JobTests(PoolStack stack)
         await admin.CreateMotherAsync(groupId, token);
         stack.Upstream.SetFailing(token, true);
         (string Name, string Value)[] syncJobs = [("queue", "pool"), ("type", "pool_sync_mother")];
-        var failuresBefore = await MetricsScrape.SumAsync(stack, "job_failures_total", syncJobs);
-        var finalBefore = await MetricsScrape.SumAsync(stack, "jobs_processed_total", [.. syncJobs, ("status", "failed")]);
-        var listErrorsBefore = await MetricsScrape.SumAsync(stack, "pool_sync_actions_total", ("action", "list_teams"), ("result", "error"));
+        // Counted in-process on both instances (a job runs on either), from now on: exact, with no scrape in between.
+        using var failures = new CounterReader(JobMetrics.MeterName, "job_failures", stack.A.Services, stack.B.Services);
+        using var processed = new CounterReader(JobMetrics.MeterName, "jobs_processed", stack.A.Services, stack.B.Services);
+        using var actions = new CounterReader(PoolMetrics.MeterName, "pool_sync_actions", stack.A.Services, stack.B.Services);
 
         using var sync = await admin.PostAsync($"/api/pool/pool-groups/{groupId}/sync", null);
         var id = (await sync.JsonAsync()).GetProperty("jobIds")[0].GetGuid();
@@ -80,13 +86,10 @@ public abstract class JobTests(PoolStack stack)
         Assert.True(starts[3] - starts[2] >= TimeSpan.FromSeconds(1.95), $"third attempt after {starts[3] - starts[2]}");
 
         // Every failed attempt is a job failure; the last one also ends the job failed. Each attempt's team listing
-        // was an upstream error.
-        Assert.True(await Eventually.TrueAsync(async () => await MetricsScrape.SumAsync(stack, "job_failures_total", syncJobs) >= failuresBefore + 3,
-            TimeSpan.FromSeconds(10)), "job_failures_total{queue=\"pool\",type=\"pool_sync_mother\"} did not grow by 3");
-        Assert.True(await Eventually.TrueAsync(async () => await MetricsScrape.SumAsync(stack, "jobs_processed_total", [.. syncJobs, ("status", "failed")]) >= finalBefore + 1,
-            TimeSpan.FromSeconds(10)), "jobs_processed_total{status=\"failed\"} did not grow");
-        Assert.True(await Eventually.TrueAsync(async () => await MetricsScrape.SumAsync(stack, "pool_sync_actions_total", ("action", "list_teams"), ("result", "error")) >= listErrorsBefore + 3,
-            TimeSpan.FromSeconds(10)), "pool_sync_actions_total{action=\"list_teams\",result=\"error\"} did not grow by 3");
+        // was an upstream error. The job's status is written before its metrics: wait for the last to be counted.
+        Assert.True(await Eventually.TrueAsync(() => processed.Total([.. syncJobs, ("status", "failed")]) == 1 && failures.Total(syncJobs) == 3,
+            TimeSpan.FromSeconds(10)), $"counted {processed.Total([.. syncJobs, ("status", "failed")])} failed jobs and {failures.Total(syncJobs)} failures, not 1 and 3");
+        Assert.Equal(3, actions.Total(("action", "list_teams"), ("result", "error")));
 
         stack.Upstream.SetFailing(token, false);
         using (var retried = await admin.PostAsync($"/api/pool/jobs/{id}/retry", null))

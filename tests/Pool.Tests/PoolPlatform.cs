@@ -122,12 +122,12 @@ public sealed class PoolStack : IAsyncDisposable
 
     private string? _vhost;
 
-    /// <summary>One more instance on this stack's database with some settings changed; the caller disposes it.</summary>
-    public async Task<PoolApp> StartInstanceAsync(Dictionary<string, string?> overrides)
+    /// <summary>One more instance on this stack's database with some settings (and services) changed; the caller disposes it.</summary>
+    public async Task<PoolApp> StartInstanceAsync(Dictionary<string, string?> overrides, Action<IServiceCollection>? services = null)
     {
         var settings = Platform.BaseSettings(Database, _vhost, Redis);
         foreach (var (key, value) in overrides) settings[key] = value;
-        var app = new PoolApp(settings, Clock);
+        var app = new PoolApp(settings, Clock, services);
         await app.WaitUntilAliveAsync();
         return app;
     }

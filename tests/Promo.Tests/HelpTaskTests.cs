@@ -85,6 +85,45 @@ public sealed class HelpTaskTests(PromoPlatform platform)
     }
 
     [Fact]
+    public async Task A_rejected_payout_leaves_its_task_rejected_not_paid_out()
+    {
+        var sku = await platform.Admin().CreateSkuAsync(price: 10m, stock: 10, helpersRequired: 1);
+        var owner = platform.Buyer(out var ownerId);
+        var taskNo = await OpenTaskAsync(owner, sku, Address("3 Reject Road", "+1 555 0400"));
+        var self = await ShippedAsync(platform.Buyer(ownerId), new { skuId = sku.SkuId, helpTaskNo = taskNo, shipping = Address("4 Reject Road", "+1 555 0401") });
+        Assert.Equal(HttpStatusCode.OK, (await owner.PostAsync($"/api/promo/orders/{self}/receive", null)).StatusCode);
+        platform.Clock.Advance(PayoutDelay + TimeSpan.FromSeconds(1));
+        var payout = await PayoutOfAsync(taskNo);
+        Assert.Equal("pending_review", payout.GetProperty("payoutStatus").GetString());
+
+        using var rejected = await platform.Admin().PostAsJsonAsync($"/api/promo/payouts/{payout.GetProperty("id").GetGuid()}/reject", new { note = "self-help" });
+        Assert.Equal("rejected", (await rejected.JsonAsync()).GetProperty("payoutStatus").GetString());
+        Assert.Equal("rejected", (await owner.GetFromJsonAsync<JsonElement>($"/api/promo/help-tasks/{taskNo}")).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_helper_without_shipping_details_holds_the_payout_for_an_admin()
+    {
+        var sku = await platform.Admin().CreateSkuAsync(price: 10m, stock: 10, helpersRequired: 2);
+        var owner = platform.Buyer(out _);
+        var taskNo = await OpenTaskAsync(owner, sku, Address("5 Owner Way", "+1 555 0500"));
+        var withAddress = platform.Buyer(out _);
+        var withNothing = platform.Buyer(out _);
+        var helped = await ShippedAsync(withAddress, new { skuId = sku.SkuId, helpTaskNo = taskNo, shipping = Address("6 Helper Way", "+1 555 0501") });
+        // No shipping at all: there is nothing the address and phone checks could compare.
+        var blank = await ShippedAsync(withNothing, new { skuId = sku.SkuId, helpTaskNo = taskNo });
+        Assert.Equal(HttpStatusCode.OK, (await withAddress.PostAsync($"/api/promo/orders/{helped}/receive", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await withNothing.PostAsync($"/api/promo/orders/{blank}/receive", null)).StatusCode);
+
+        platform.Clock.Advance(PayoutDelay + TimeSpan.FromSeconds(1));
+        var payout = await PayoutOfAsync(taskNo);
+
+        Assert.Equal("pending_review", payout.GetProperty("payoutStatus").GetString());
+        Assert.Equal("medium", payout.GetProperty("riskLevel").GetString());
+        Assert.Equal(["missing_shipping"], payout.GetProperty("riskReasons").EnumerateArray().Select(r => r.GetString()));
+    }
+
+    [Fact]
     public async Task A_helper_helps_an_open_task_once_unless_that_order_falls_through()
     {
         var sku = await platform.Admin().CreateSkuAsync(price: 5m, stock: 10, helpersRequired: 1);

@@ -90,6 +90,53 @@ public sealed class OrderTests(PromoPlatform platform)
     }
 
     [Fact]
+    public async Task A_buyer_holds_at_most_five_unpaid_orders_however_many_are_placed_at_once_and_cancelling_one_frees_a_place()
+    {
+        var sku = await platform.Admin().CreateSkuAsync(price: 10m, stock: 50);
+        var buyerId = Guid.NewGuid();
+
+        var placed = await Task.WhenAll(Enumerable.Range(0, 10).Select(async i =>
+        {
+            using var response = await platform.Buyer(buyerId, b: i % 2 == 1).PlaceAsync(new { skuId = sku.SkuId });
+            return (response.StatusCode, Body: await response.JsonAsync());
+        }));
+
+        Assert.Equal(5, placed.Count(p => p.StatusCode == HttpStatusCode.Created));
+        Assert.All(placed.Where(p => p.StatusCode != HttpStatusCode.Created), p =>
+        {
+            Assert.Equal(HttpStatusCode.Conflict, p.StatusCode);
+            Assert.Equal("too_many_unpaid_orders", p.Body.GetProperty("code").GetString());
+        });
+        // The refused ones took no stock.
+        Assert.Equal(45, await platform.Admin().StockAsync(sku));
+
+        var first = placed.First(p => p.StatusCode == HttpStatusCode.Created).Body.Bid();
+        var buyer = platform.Buyer(buyerId);
+        Assert.Equal(HttpStatusCode.OK, (await buyer.PostAsync($"/api/promo/orders/{first}/cancel", null)).StatusCode);
+        await buyer.OrderAsync(new { skuId = sku.SkuId });
+        using var sixth = await buyer.PlaceAsync(new { skuId = sku.SkuId });
+        Assert.Equal("too_many_unpaid_orders", await sixth.ProblemCodeAsync());
+        // Someone else is not held back by this buyer.
+        await platform.Buyer(out _).OrderAsync(new { skuId = sku.SkuId });
+    }
+
+    [Fact]
+    public async Task A_buyers_unpaid_orders_reserve_at_most_two_hundred_items_and_paid_ones_do_not_count()
+    {
+        var sku = await platform.Admin().CreateSkuAsync(price: 1m, stock: 1000);
+        var buyer = platform.Buyer(out _);
+        var paid = await buyer.OrderAsync(new { skuId = sku.SkuId, quantity = 100 });
+        await buyer.OrderAsync(new { skuId = sku.SkuId, quantity = 100 });
+
+        using var over = await buyer.PlaceAsync(new { skuId = sku.SkuId, quantity = 1 });
+        Assert.Equal(HttpStatusCode.Conflict, over.StatusCode);
+        Assert.Equal("too_many_reserved_items", await over.ProblemCodeAsync());
+
+        using (var payment = await platform.PayAsync(paid.Bid(), paid.Money("payAmount"))) Assert.Equal(HttpStatusCode.OK, payment.StatusCode);
+        await buyer.OrderAsync(new { skuId = sku.SkuId, quantity = 100 });
+    }
+
+    [Fact]
     public async Task Concurrent_buyers_on_two_instances_never_oversell()
     {
         var sku = await platform.Admin().CreateSkuAsync(price: 10m, stock: 5);

@@ -110,6 +110,50 @@ public abstract class ProfileTests(UsersStack stack)
     }
 
     [Fact]
+    public async Task Each_status_change_carries_the_next_version_of_the_users_status_and_concurrent_ones_never_share_one()
+    {
+        var id = Guid.NewGuid();
+        using (var user = stack.ClientFor(id, $"{id:N}@example.test")) (await user.GetAsync("/api/users/me")).Dispose();
+        using var admin = stack.AdminClient();
+
+        // Disable, enable, disable: versions 1, 2, 3, whatever order the events travel in.
+        foreach (var action in new[] { "disable", "enable", "disable" })
+        {
+            using var changed = await admin.PostAsync($"/api/users/{id}/{action}", null);
+            Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        }
+        // Then a burst of changes at once: each that changes the status gets a version of its own.
+        var burst = await Task.WhenAll(Enumerable.Range(0, 10).Select(async i =>
+        {
+            using var response = await admin.PostAsync($"/api/users/{id}/{(i % 2 == 0 ? "enable" : "disable")}", null);
+            return response.StatusCode;
+        }));
+        Assert.All(burst, status => Assert.Equal(HttpStatusCode.OK, status));
+
+        await using var connection = new NpgsqlConnection(stack.Database);
+        await connection.OpenAsync();
+        await using var versions = new NpgsqlCommand("""
+            SELECT (payload->>'version')::bigint FROM outbox_messages
+            WHERE (message_type LIKE 'Platform.Contracts.Users.UserDisabled,%' OR message_type LIKE 'Platform.Contracts.Users.UserEnabled,%')
+              AND (payload->>'userId')::uuid = $1
+            ORDER BY created_at, id
+            """, connection);
+        versions.Parameters.AddWithValue(id);
+        var published = new List<long>();
+        await using (var reader = await versions.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync()) published.Add(reader.GetInt64(0));
+        }
+        Assert.Equal([1, 2, 3], published.Take(3));
+        Assert.Equal(Enumerable.Range(1, published.Count).Select(v => (long)v), published.Order());
+        await using var current = new NpgsqlCommand("SELECT status_version FROM user_profiles WHERE id = $1", connection);
+        current.Parameters.AddWithValue(id);
+        Assert.Equal((long)published.Count, await current.ExecuteScalarAsync());
+        Assert.True(await Eventually.TrueAsync(() => stack.Disabled.Any(d => d.UserId == id && d.Version == 3), TimeSpan.FromSeconds(10)),
+            "UserDisabled did not carry its version");
+    }
+
+    [Fact]
     public async Task Without_an_internal_token_everything_but_health_is_401()
     {
         using var anonymous = stack.ClientFor(Guid.NewGuid());

@@ -1,8 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Platform.Contracts.Pool;
+using Users.Api.Redemptions;
 
 namespace Users.Tests;
 
@@ -47,11 +50,64 @@ public abstract class RedemptionTests(UsersStack stack)
     [InlineData(10001, 30, null)]
     [InlineData(1, 0, null)]
     [InlineData(1, 30, "bad prefix!")]
+    [InlineData(1, 3651, null)]
     public async Task Bad_batches_are_400(int count, int seatDays, string? prefix)
     {
         using var admin = stack.AdminClient();
         using var response = await admin.PostAsJsonAsync("/api/users/redeem-codes", new { count, poolGroupId = Group, seatDays, prefix });
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Codes_are_made_for_every_seat_term_pool_seats_and_for_none_it_refuses()
+    {
+        using var admin = stack.AdminClient();
+        using (var longest = await admin.PostAsJsonAsync("/api/users/redeem-codes", new { count = 1, poolGroupId = Group, seatDays = 3650 }))
+        {
+            Assert.Equal(HttpStatusCode.Created, longest.StatusCode);
+        }
+        foreach (var seatDays in new[] { 3651, 3660 })
+        {
+            using var tooLong = await admin.PostAsJsonAsync("/api/users/redeem-codes", new { count = 1, poolGroupId = Group, seatDays });
+            Assert.Equal("invalid_seat_days", await CodeOf(tooLong, HttpStatusCode.BadRequest));
+        }
+    }
+
+    [Fact]
+    public async Task An_answer_being_applied_when_the_reservation_times_out_wins_and_no_cancellation_follows()
+    {
+        var code = await NewCodeAsync();
+        var id = Guid.NewGuid();
+        using var client = stack.ClientFor(id, $"{id:N}@example.test");
+        var redemptionId = await RedeemAsync(client, code);
+        var codeId = await stack.ScalarAsync<Guid>("SELECT code_id FROM redemptions WHERE id = $1", redemptionId);
+
+        // Hold the code's row, so pool's answer stops half-way: after reading the redemption, before the code.
+        await using var holder = new NpgsqlConnection(stack.Database);
+        await holder.OpenAsync();
+        await using var hold = await holder.BeginTransactionAsync();
+        await using (var lockCode = new NpgsqlCommand("SELECT id FROM redeem_codes WHERE id = $1 FOR UPDATE", holder, hold))
+        {
+            lockCode.Parameters.AddWithValue(codeId);
+            await lockCode.ExecuteScalarAsync();
+        }
+        await stack.PublishAsync(new SeatAllocated(redemptionId, Guid.NewGuid(), "team-1", $"{id:N}@example.test", DateTimeOffset.UtcNow.AddDays(30)));
+        Assert.True(await Eventually.TrueAsync(async () => await stack.ScalarAsync<long>(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") > 0, TimeSpan.FromSeconds(10)),
+            "the answer never reached the code");
+
+        // The reservation times out now, while the answer is in flight: the timeout job runs (and so does the background one).
+        stack.Clock.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
+        var timeouts = stack.Services.GetServices<IHostedService>().OfType<RedemptionTimeouts>().Single();
+        await timeouts.CancelOverdueAsync(CancellationToken.None);
+        await hold.CommitAsync();
+
+        // One outcome: fulfilled, the code used, and no cancellation asked of pool (which would remove the seat).
+        await PollAsync(client, redemptionId, "fulfilled");
+        Assert.Equal("used", await stack.ScalarAsync<string>("SELECT status FROM redeem_codes WHERE id = $1", codeId));
+        Assert.Equal(0, await timeouts.CancelOverdueAsync(CancellationToken.None));
+        Assert.Equal(0L, await stack.ScalarAsync<long>(
+            "SELECT count(*) FROM outbox_messages WHERE message_type LIKE 'Platform.Contracts.Users.CancelSeatAllocation,%' AND (payload->>'redemptionId')::uuid = $1", redemptionId));
     }
 
     [Fact]

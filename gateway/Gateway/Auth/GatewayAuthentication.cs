@@ -31,9 +31,9 @@ public sealed class GatewayAuthentication(
     // Not async itself: the common paths (anonymous, or a credential already cached) finish without a state machine.
     public Task InvokeAsync(HttpContext context)
     {
-        // Every request counts against its address, before anything else is done for it.
+        // Every request counts against its address (an IPv6 address's /64), before anything else is done for it.
         var clientIp = ClientAddress.Of(context);
-        if (limits.RefuseAddress(context, clientIp) is { } refused)
+        if (limits.RefuseAddress(context, ClientAddress.BucketOf(context)) is { } refused)
         {
             return refused;
         }

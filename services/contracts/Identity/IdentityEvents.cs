@@ -3,8 +3,11 @@ namespace Platform.Contracts.Identity;
 /// <summary>A person signed in for the first time; users creates their profile from it.</summary>
 public sealed record UserRegistered(Guid UserId, string? Email, string? Phone, DateTimeOffset RegisteredAt);
 
-/// <summary>A target or IP was banned by an administrator or by the send limits.</summary>
-public sealed record UserBanned(string Kind, string Value, DateTimeOffset Until, string Reason);
+/// <summary>
+/// A client address (<c>ip</c>), a target (<c>target</c>) or one address's access to one target (<c>target_ip</c>,
+/// with <paramref name="Address"/>) was banned, by an administrator or by the limits.
+/// </summary>
+public sealed record UserBanned(string Kind, string Value, DateTimeOffset Until, string Reason, string? Address = null);
 
 /// <summary>
 /// A bearer token or session ended (sign-out, revocation, disabled user). Gateways drop their cached

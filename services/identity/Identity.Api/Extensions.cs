@@ -34,9 +34,10 @@ internal static class Extensions
         var options = builder.Configuration.GetSection("Identity");
         builder.Services.AddOptions<IdentityOptions>().Bind(options);
         var devOutbox = options.GetValue<bool>(nameof(IdentityOptions.DevOutbox));
-        if (devOutbox && builder.Environment.IsProduction())
+        if (devOutbox && !builder.Environment.IsDevelopment())
         {
-            throw new InvalidOperationException("Identity:DevOutbox must not be on in Production: it makes every sign-in code readable.");
+            throw new InvalidOperationException(
+                $"Identity:DevOutbox is on in {builder.Environment.EnvironmentName}: it is allowed only in Development, since it makes every sign-in code readable.");
         }
         builder.AddCodeSenders(devOutbox);
 

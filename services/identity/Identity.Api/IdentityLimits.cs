@@ -17,7 +17,7 @@ public sealed class IdentityLimits : IValidatableObject
     [Range(1, 86_400, ErrorMessage = OutOfRange)]
     public int CodeLifetimeSeconds { get; set; } = 300;
 
-    /// <summary>The least time between two codes to one target (429 <c>resend_too_soon</c> with Retry-After).</summary>
+    /// <summary>The least time between two codes to one target asked from one client address (429 <c>resend_too_soon</c> with Retry-After).</summary>
     [Range(1, 86_400, ErrorMessage = OutOfRange)]
     public int ResendIntervalSeconds { get; set; } = 60;
 
@@ -28,15 +28,32 @@ public sealed class IdentityLimits : IValidatableObject
     [Range(1, 31_536_000, ErrorMessage = OutOfRange)]
     public int IpBanSeconds { get; set; } = 86_400;
 
-    /// <summary>Codes one target may be sent in a rolling day (429 <c>daily_limit</c>).</summary>
+    /// <summary>
+    /// Codes one client address may have sent to one target in a rolling day (429 <c>daily_limit</c>). Counted per
+    /// address, so a stranger asking for someone's codes uses up only their own allowance.
+    /// </summary>
     [Range(1, 10_000, ErrorMessage = OutOfRange)]
     public int CodesPerTargetPerDay { get; set; } = 10;
+
+    /// <summary>
+    /// Codes one target may be sent in a rolling day from all addresses together. Past it sends are slowed, not
+    /// stopped: at most one code per <see cref="ThrottledResendIntervalSeconds"/> (429 <c>target_throttled</c>).
+    /// </summary>
+    [Range(1, 100_000, ErrorMessage = OutOfRange)]
+    public int CodesPerTargetOverallPerDay { get; set; } = 30;
+
+    [Range(1, 86_400, ErrorMessage = OutOfRange)]
+    public int ThrottledResendIntervalSeconds { get; set; } = 600;
 
     /// <summary>Wrong attempts after which a code is dead.</summary>
     [Range(1, 100, ErrorMessage = OutOfRange)]
     public int WrongAttemptsPerCode { get; set; } = 5;
 
-    /// <summary>Wrong attempts across a target's codes in a rolling hour that lock the target.</summary>
+    /// <summary>
+    /// Wrong attempts from one client address at one target's codes in a rolling hour that lock that address out of
+    /// that target (403 <c>target_locked</c>) for <see cref="TargetLockSeconds"/>; the target itself stays open to
+    /// everyone else, its owner included.
+    /// </summary>
     [Range(1, 10_000, ErrorMessage = OutOfRange)]
     public int WrongAttemptsPerTargetPerHour { get; set; } = 20;
 
@@ -68,6 +85,7 @@ public sealed class IdentityLimits : IValidatableObject
 
     public TimeSpan CodeLifetime => TimeSpan.FromSeconds(CodeLifetimeSeconds);
     public TimeSpan ResendInterval => TimeSpan.FromSeconds(ResendIntervalSeconds);
+    public TimeSpan ThrottledResendInterval => TimeSpan.FromSeconds(ThrottledResendIntervalSeconds);
     public TimeSpan IpBan => TimeSpan.FromSeconds(IpBanSeconds);
     public TimeSpan TargetLock => TimeSpan.FromSeconds(TargetLockSeconds);
     public TimeSpan TokenLifetime => TimeSpan.FromSeconds(TokenLifetimeSeconds);
@@ -79,6 +97,12 @@ public sealed class IdentityLimits : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (CodesPerTargetOverallPerDay < CodesPerTargetPerDay)
+        {
+            yield return new ValidationResult(
+                $"{Section}:{nameof(CodesPerTargetOverallPerDay)} ({CodesPerTargetOverallPerDay}) must not be below {nameof(CodesPerTargetPerDay)} ({CodesPerTargetPerDay}).",
+                [nameof(CodesPerTargetOverallPerDay)]);
+        }
         if (TokenAbsoluteLifetimeSeconds < TokenLifetimeSeconds)
         {
             yield return new ValidationResult(

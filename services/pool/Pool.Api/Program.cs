@@ -1,5 +1,7 @@
 using Platform.ServiceDefaults.Auth;
+using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Jobs;
+using Platform.ServiceDefaults.Messaging;
 using Pool.Api;
 using Pool.Api.Data;
 using Pool.Api.Groups;
@@ -15,10 +17,11 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 
-var api = app.MapGroup("/api/pool");
+var api = app.MapGroup("/api/pool").WithRequestValidation();
 api.MapPoolGroups();
 api.MapMothers();
 api.MapJobAdmin<PoolDbContext>("pool", "pool_job", Permissions.Pool.Jobs);
+api.MapMessageAdmin<PoolDbContext>(Permissions.Pool.Messages, "pool");
 app.MapRelay();
 
 app.Run();

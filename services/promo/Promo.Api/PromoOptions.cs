@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Promo.Api;
 
 /// <summary>The <c>Promo</c> configuration section: the numbers of SPEC.md "promo".</summary>
-public sealed class PromoOptions
+public sealed class PromoOptions : IValidatableObject
 {
     public const string Section = "Promo";
 
@@ -29,4 +29,22 @@ public sealed class PromoOptions
 
     [Range(1, 10_000)]
     public int MaxQuantity { get; set; } = 100;
+
+    /// <summary>Unpaid orders one person may hold at once (409 <c>too_many_unpaid_orders</c>): stock cannot be held hostage.</summary>
+    [Range(1, 10_000)]
+    public int MaxUnpaidOrders { get; set; } = 5;
+
+    /// <summary>Items one person's unpaid orders may reserve together (409 <c>too_many_reserved_items</c>); at least <see cref="MaxQuantity"/>.</summary>
+    [Range(1, 1_000_000)]
+    public int MaxReservedItems { get; set; } = 200;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (MaxReservedItems < MaxQuantity)
+        {
+            yield return new ValidationResult(
+                $"{Section}:{nameof(MaxReservedItems)} ({MaxReservedItems}) must not be below {nameof(MaxQuantity)} ({MaxQuantity}): an order of the most items could never be placed.",
+                [nameof(MaxReservedItems)]);
+        }
+    }
 }

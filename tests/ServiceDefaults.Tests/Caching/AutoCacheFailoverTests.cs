@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -116,44 +115,16 @@ public sealed class AutoCacheFailoverTests(ServersFixture servers)
         return builder.Build();
     }
 
-    /// <summary>
-    /// <c>cache_provider_switches</c> (exported as <c>cache_provider_switches_total</c>) of one host's meters, by
-    /// direction. Meter listeners see the whole process, so it keeps to the meters of the host's own factory.
-    /// </summary>
-    private sealed class SwitchCounter : IDisposable
+    /// <summary><c>cache_provider_switches</c> (exported as <c>cache_provider_switches_total</c>) of one host's meters, by direction.</summary>
+    private sealed class SwitchCounter(IHost host) : IDisposable
     {
-        private readonly MeterListener _listener = new();
-        private readonly ConcurrentDictionary<(string From, string To), long> _counts = new();
+        private readonly CounterReader _reader = new(host.Services, AutoCacheProvider.MeterName, "cache_provider_switches");
 
-        public SwitchCounter(IHost host)
-        {
-            var meters = host.Services.GetRequiredService<IMeterFactory>();
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Meter.Scope == meters && instrument.Meter.Name == AutoCacheProvider.MeterName && instrument.Name == "cache_provider_switches")
-                {
-                    Listening = true;
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-            {
-                string? from = null, to = null;
-                foreach (var tag in tags)
-                {
-                    if (tag.Key == "from") from = tag.Value as string;
-                    if (tag.Key == "to") to = tag.Value as string;
-                }
-                _counts.AddOrUpdate((from ?? "", to ?? ""), value, (_, total) => total + value);
-            });
-            _listener.Start();
-        }
+        public bool Listening => _reader.Published;
 
-        public bool Listening { get; private set; }
+        public long Count(string from, string to) => _reader.Total(("from", from), ("to", to));
 
-        public long Count(string from, string to) => _counts.GetValueOrDefault((from, to));
-
-        public void Dispose() => _listener.Dispose();
+        public void Dispose() => _reader.Dispose();
     }
 
     private static async Task<(HealthStatus, string)> CacheHealth(HealthCheckService health)

@@ -1,8 +1,8 @@
 using Medallion.Threading;
 using Medallion.Threading.Postgres;
-using Medallion.Threading.Redis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Platform.ServiceDefaults.Locks;
 
 namespace ServiceDefaults.Tests.Locks;
 
@@ -11,7 +11,7 @@ namespace ServiceDefaults.Tests.Locks;
 public sealed class DistributedLockTests(ServersFixture servers)
 {
     [Theory]
-    [InlineData("redis", typeof(RedisDistributedSynchronizationProvider))]
+    [InlineData("redis", typeof(FallbackLockProvider))]
     [InlineData("postgres", typeof(PostgresDistributedSynchronizationProvider))]
     public async Task Two_instances_never_hold_the_same_lock_at_once(string provider, Type expected)
     {
@@ -56,6 +56,65 @@ public sealed class DistributedLockTests(ServersFixture servers)
         await held.DisposeAsync();
         await using var after = await other.TryAcquireLockAsync(name, TimeSpan.FromSeconds(5));
         Assert.NotNull(after);
+    }
+
+    [Fact]
+    public async Task While_redis_is_down_its_locks_are_taken_in_postgresql_still_one_holder_at_a_time_and_in_redis_again_once_it_returns()
+    {
+        var database = await servers.CreateDatabaseAsync("locks");
+        using var first = LockHost("redis", database);
+        using var second = LockHost("redis", database);
+        var locks = new[] { first, second }.Select(h => h.Services.GetRequiredService<IDistributedLockProvider>()).ToArray();
+        var name = ServersFixture.Unique("outage");
+        await using (await locks[0].AcquireLockAsync(name, TimeSpan.FromSeconds(5)))
+        {
+            Assert.True(await RedisHoldsAsync(name), "the lock was not taken in Redis");
+        }
+
+        await servers.Redis.KillAsync();
+        try
+        {
+            int inside = 0, mostInside = 0, entries = 0;
+            await Task.WhenAll(Enumerable.Range(0, 4).Select(worker => Task.Run(async () =>
+            {
+                for (var i = 0; i < 5; i++)
+                {
+                    await using var handle = await locks[worker % 2].TryAcquireLockAsync(name, TimeSpan.FromSeconds(30));
+                    Assert.NotNull(handle);
+                    InterlockedMax(ref mostInside, Interlocked.Increment(ref inside));
+                    Assert.True(await PostgresHoldsAsync(database), "not held in PostgreSQL");
+                    Interlocked.Decrement(ref inside);
+                    Interlocked.Increment(ref entries);
+                }
+            })));
+            Assert.Equal(1, mostInside);
+            Assert.Equal(20, entries);
+        }
+        finally
+        {
+            await servers.Redis.StartAsync();
+        }
+
+        // Back in Redis once it answers again.
+        Assert.True(await Eventually.TrueAsync(async () =>
+        {
+            await using var handle = await locks[1].AcquireLockAsync(name, TimeSpan.FromSeconds(5));
+            return await RedisHoldsAsync(name);
+        }, TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(200)), "locks did not return to Redis");
+    }
+
+    private async Task<bool> RedisHoldsAsync(string name)
+    {
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(servers.RedisConnectionString);
+        return await redis.GetDatabase().KeyExistsAsync(name);
+    }
+
+    private static async Task<bool> PostgresHoldsAsync(string database)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(database);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())", connection);
+        return (long)(await command.ExecuteScalarAsync())! > 0;
     }
 
     private IHost LockHost(string provider, string database)

@@ -11,6 +11,8 @@ public sealed class FailurePlan
 {
     public int FailuresPerFlakyNote { get; set; } = 2;
     public ConcurrentDictionary<Guid, int> Attempts { get; } = new();
+    /// <summary>Notes whose event fails every time, for as long as they are here.</summary>
+    public ConcurrentDictionary<Guid, bool> Poisoned { get; } = new();
 }
 
 public sealed class NoteCreatedConsumer(TestDbContext db, TimeProvider time, FailurePlan plan)
@@ -22,6 +24,10 @@ public sealed class NoteCreatedConsumer(TestDbContext db, TimeProvider time, Fai
         if (message.Flaky && attempt <= plan.FailuresPerFlakyNote)
         {
             throw new TimeoutException($"Simulated transient failure {attempt} for {message.NoteId}.");
+        }
+        if (plan.Poisoned.ContainsKey(message.NoteId))
+        {
+            throw new InvalidOperationException($"Note {message.NoteId} cannot be applied.");
         }
         Db.ReceivedNotes.Add(new ReceivedNote { NoteId = message.NoteId });
         return Task.CompletedTask;

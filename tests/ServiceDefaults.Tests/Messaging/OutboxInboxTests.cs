@@ -25,6 +25,7 @@ public sealed class OutboxInboxTests(ServersFixture servers) : IAsyncLifetime
         builder.Configuration["Service:Name"] = "outbox-test";
         builder.Configuration["Outbox:PollInterval"] = "00:00:00.200";
         builder.Configuration["Outbox:MaxBackoff"] = "00:00:01";
+        builder.Configuration["Outbox:MaxAttempts"] = "3";
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<FailurePlan>();
         builder.AddServiceDbContext<TestDbContext>("testdb");
@@ -129,6 +130,106 @@ public sealed class OutboxInboxTests(ServersFixture servers) : IAsyncLifetime
 
         Assert.True(await Eventually.TrueAsync(() => deliveries.Count(messageId) == 2, TimeSpan.FromSeconds(30)));
         Assert.Equal(1, await ReceivedAsync());
+    }
+
+    [Fact]
+    public async Task A_row_that_cannot_be_loaded_is_parked_after_its_attempts_and_never_holds_up_the_rows_behind_it()
+    {
+        using var parked = new CounterReader(_host.Services, MessagingMetrics.MeterName, "messaging_outbox_parked");
+        // The oldest row names a type this service does not have (deployed by a newer version, say).
+        var bad = Guid.CreateVersion7();
+        await using (var scope = _host.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<TestDbContext>();
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO outbox_messages (id, message_type, payload, created_at, attempts)
+                VALUES ({bad}, 'Nowhere.Vanished, Nowhere', {"{}"}::jsonb, {DateTimeOffset.UtcNow.AddMinutes(-1)}, 0)
+                """);
+        }
+        await CreateNotesAsync(3);
+
+        Assert.True(await Eventually.TrueAsync(async () => await ReceivedAsync() == 3, TimeSpan.FromSeconds(30)), "the rows behind the bad one were not published");
+        Assert.True(await Eventually.TrueAsync(async () => (await RowAsync(bad)).ParkedAt is not null, TimeSpan.FromSeconds(30)), "the bad row was not parked");
+        var row = await RowAsync(bad);
+        Assert.Equal(3, row.Attempts);
+        Assert.Null(row.DispatchedAt);
+        Assert.Contains("Nowhere.Vanished", row.LastError);
+        Assert.Equal(1, parked.Total(("type", "Vanished")));
+
+        // Parked, it is left alone: no more attempts however long the dispatcher runs.
+        await CreateNotesAsync(1);
+        Assert.True(await Eventually.TrueAsync(async () => await ReceivedAsync() == 4, TimeSpan.FromSeconds(30)));
+        Assert.Equal(3, (await RowAsync(bad)).Attempts);
+
+        // An operator lists it and replays it: it is tried again (and, still unknown, parked again).
+        await using var admin = _host.Services.CreateAsyncScope();
+        var messages = admin.ServiceProvider.GetRequiredService<MessageAdmin<TestDbContext>>();
+        Assert.Contains(await messages.Parked().ToListAsync(), m => m.Id == bad);
+        Assert.NotNull(await messages.ReplayOutboxAsync(bad, CancellationToken.None));
+        Assert.True(await Eventually.TrueAsync(async () => (await RowAsync(bad)).ParkedAt is not null, TimeSpan.FromSeconds(30)), "the replayed row was not tried again");
+        Assert.Equal(2, parked.Total(("type", "Vanished")));
+    }
+
+    [Fact]
+    public async Task A_message_its_consumer_fails_on_every_time_is_kept_with_its_error_and_applied_once_when_replayed()
+    {
+        using var failures = new CounterReader(_host.Services, MessagingMetrics.MeterName, "messaging_consumer_failures");
+        var plan = _host.Services.GetRequiredService<FailurePlan>();
+        var id = Guid.NewGuid();
+        plan.Poisoned[id] = true;
+        await CreateNoteAsync(id);
+
+        FailedMessage? failed = null;
+        Assert.True(await Eventually.TrueAsync(async () => (failed = await FailedAsync(id)) is not null, TimeSpan.FromSeconds(60)), "the failure was not recorded");
+        // Recorded once, after every retry failed: the first try and five retries.
+        Assert.Equal(6, plan.Attempts[id]);
+        Assert.Equal(1, failed!.Failures);
+        Assert.Contains($"Note {id} cannot be applied", failed.Error);
+        Assert.EndsWith("note-created", failed.Endpoint);
+        Assert.Equal(1, failures.Total(("type", nameof(NoteCreated))));
+        Assert.Equal(0, await ReceivedAsync());
+
+        // Fixed, then replayed by an operator: applied, once.
+        plan.Poisoned.TryRemove(id, out _);
+        await using (var scope = _host.Services.CreateAsyncScope())
+        {
+            var (replayed, refusal) = await scope.ServiceProvider.GetRequiredService<MessageAdmin<TestDbContext>>().ReplayFailedAsync(failed.Id, CancellationToken.None);
+            Assert.Null(refusal);
+            Assert.NotNull(replayed!.ReplayedAt);
+        }
+        Assert.True(await Eventually.TrueAsync(async () => await ReceivedAsync() == 1, TimeSpan.FromSeconds(30)), "the replayed message was not applied");
+        Assert.Equal(id, await FirstReceivedAsync());
+    }
+
+    private async Task<OutboxMessage> RowAsync(Guid id)
+    {
+        await using var scope = _host.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<TestDbContext>().OutboxMessages.AsNoTracking().SingleAsync(m => m.Id == id);
+    }
+
+    private async Task<FailedMessage?> FailedAsync(Guid noteId)
+    {
+        await using var scope = _host.Services.CreateAsyncScope();
+        var rows = await scope.ServiceProvider.GetRequiredService<TestDbContext>().FailedMessages.AsNoTracking().ToListAsync();
+        return rows.SingleOrDefault(r => r.Payload.Contains(noteId.ToString(), StringComparison.Ordinal));
+    }
+
+    private async Task<Guid> FirstReceivedAsync()
+    {
+        await using var scope = _host.Services.CreateAsyncScope();
+        return (await scope.ServiceProvider.GetRequiredService<TestDbContext>().ReceivedNotes.SingleAsync()).NoteId;
+    }
+
+    private async Task CreateNoteAsync(Guid id)
+    {
+        await using var scope = _host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TestDbContext>();
+        await db.InTransactionAsync(async ct =>
+        {
+            db.Notes.Add(new Note { Id = id, Text = "poisoned" });
+            db.AddEvent(new NoteCreated(id));
+            await db.SaveChangesAsync(ct);
+        });
     }
 
     private async Task<List<Guid>> CreateNotesAsync(int count, int perTransaction = 1, bool flaky = false)

@@ -10,6 +10,8 @@ public sealed class User
     public string? Phone { get; set; }
     public List<string> Roles { get; set; } = [UserRoles.User];
     public UserStatus Status { get; set; } = UserStatus.Active;
+    /// <summary>The users service's status version of the last UserDisabled/UserEnabled applied; older ones are ignored.</summary>
+    public long StatusVersion { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? LastSignInAt { get; set; }
     /// <summary>Bumped by every change to the user's grants; part of their cache key.</summary>

@@ -19,7 +19,8 @@ public static class AdminEndpoints
 {
     public sealed record BanRequest(string? Kind, string? Value, int? DurationSeconds, string? Reason);
 
-    public sealed record BanResponse(long Id, string Kind, string Value, DateTimeOffset CreatedAt, DateTimeOffset Until, string Reason, string CreatedBy);
+    /// <param name="Address">For a <c>target_ip</c> lock: the client address (bucket) locked out of the target.</param>
+    public sealed record BanResponse(long Id, string Kind, string Value, string? Address, DateTimeOffset CreatedAt, DateTimeOffset Until, string Reason, string CreatedBy);
 
     public static RouteGroupBuilder MapAdmin(this RouteGroupBuilder api)
     {
@@ -42,10 +43,6 @@ public static class AdminEndpoints
     private static async Task<Results<Ok<PagedResult<UserResponse>>, ValidationProblem>> ListUsersAsync(
         [AsParameters] PageRequest page, string? role, IdentityDbContext db, CancellationToken cancellationToken)
     {
-        if (page.Validate() is { } errors)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
         var users = db.Users.AsNoTracking();
         if (!string.IsNullOrEmpty(role))
         {
@@ -91,7 +88,8 @@ public static class AdminEndpoints
         {
             case "ip":
                 kind = BanKind.Ip;
-                value = System.Net.IPAddress.TryParse(request.Value?.Trim(), out var ip) ? ip.ToString() : null;
+                // An IPv6 address is banned with its /64, as the limits count it.
+                value = System.Net.IPAddress.TryParse(request.Value?.Trim(), out var ip) ? ClientAddresses.Bucket(ip) : null;
                 if (value is null) return Problems.BadRequest("invalid_value", "value must be an IP address.");
                 break;
             case "target":
@@ -132,5 +130,5 @@ public static class AdminEndpoints
     }
 
     private static BanResponse ToResponse(Ban ban) =>
-        new(ban.Id, ban.Kind == BanKind.Ip ? "ip" : "target", ban.Value, ban.CreatedAt, ban.Until, ban.Reason, ban.CreatedBy);
+        new(ban.Id, BanQueries.KindName(ban.Kind), ban.Value, ban.Address, ban.CreatedAt, ban.Until, ban.Reason, ban.CreatedBy);
 }

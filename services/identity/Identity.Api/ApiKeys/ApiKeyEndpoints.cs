@@ -16,7 +16,17 @@ public static class ApiKeyEndpoints
 
     public sealed record ApiKeyLimits(int? RequestsPerMinute, int? Concurrency, decimal? DailyCost);
 
-    public sealed record CreateApiKeyRequest(string? Name, DateTimeOffset? ExpiresAt, ApiKeyLimits? Limits);
+    public sealed record CreateApiKeyRequest(string? Name, DateTimeOffset? ExpiresAt, ApiKeyLimits? Limits) : IValidatableRequest
+    {
+        /// <summary>The largest daily cost limit: far beyond any real plan, and within the column's numeric(18,2).</summary>
+        public const decimal MaxDailyCost = 1_000_000_000m;
+
+        public FieldProblem? Validate() =>
+            Name?.Trim() is not { Length: > 0 and <= 100 } ? new("name", "name is required (1 to 100 characters).", "invalid_name")
+            : Limits is { RequestsPerMinute: <= 0 or > 100_000 } or { Concurrency: <= 0 or > 10_000 } or { DailyCost: < 0 or > MaxDailyCost }
+                ? new("limits", $"limits: requestsPerMinute 1..100000, concurrency 1..10000, dailyCost 0..{MaxDailyCost}.", "invalid_limits")
+            : null;
+    }
 
     public sealed record ApiKeyResponse(Guid Id, string Name, string Prefix, string Status, DateTimeOffset CreatedAt,
         DateTimeOffset? ExpiresAt, DateTimeOffset? LastUsedAt, ApiKeyLimits Limits);
@@ -37,27 +47,18 @@ public static class ApiKeyEndpoints
         CreateApiKeyRequest request, ClaimsPrincipal principal, IdentityDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var name = request.Name?.Trim();
-        if (string.IsNullOrEmpty(name) || name.Length > 100)
-        {
-            return Problems.BadRequest("invalid_name", "name is required (1 to 100 characters).");
-        }
         if (request.ExpiresAt is { } expiresAt && expiresAt <= now)
         {
             return Problems.BadRequest("invalid_expires_at", "expiresAt must be in the future.");
         }
         var limits = request.Limits ?? new ApiKeyLimits(null, null, null);
-        if (limits.RequestsPerMinute is <= 0 or > 100_000 || limits.Concurrency is <= 0 or > 10_000 || limits.DailyCost is < 0)
-        {
-            return Problems.BadRequest("invalid_limits", "limits: requestsPerMinute 1..100000, concurrency 1..10000, dailyCost ≥ 0.");
-        }
 
         var raw = KeyPrefix + IdentitySecrets.NewSecret();
         var key = new ApiKey
         {
             Id = Guid.CreateVersion7(),
             UserId = principal.RequiredUserId(),
-            Name = name,
+            Name = request.Name!.Trim(),
             Prefix = raw[..9],
             KeyHash = IdentitySecrets.Hash(raw),
             CreatedAt = now,

@@ -25,8 +25,11 @@ public static class CodeEndpoints
 
     /// <summary>
     /// Sends a 6-digit code through the channel's sender (502 <c>code_delivery_failed</c> when its provider fails,
-    /// 503 <c>sender_unavailable</c> when none is configured). Every limit is counted from <c>verify_codes</c> in PostgreSQL under advisory locks on
-    /// the IP and the target, so concurrent requests and other instances see the same counts.
+    /// 503 <c>sender_unavailable</c> when none is configured). Every limit is counted from <c>verify_codes</c> in
+    /// PostgreSQL under advisory locks on the client address and the target, so concurrent requests and other
+    /// instances see the same counts. A target's limits count per (target, client address), so a stranger asking
+    /// for someone else's codes spends only their own allowance; all addresses together have a higher daily cap,
+    /// past which codes are slowed, never stopped. Addresses are counted by bucket (an IPv6 address's /64).
     /// </summary>
     private static async Task<Results<Accepted<CodeSent>, ProblemHttpResult>> SendAsync(
         SendCodeRequest request, HttpContext http, IdentityDbContext db, IdentitySecrets secrets, ICodeSender sender,
@@ -41,7 +44,7 @@ public static class CodeEndpoints
         {
             return Problems.BadRequest("invalid_target", error);
         }
-        var ip = http.ClientIp();
+        var ip = ClientAddresses.Bucket(http.ClientIp());
 
         // Counted and recorded first, under the locks; the provider is called after the commit, so a slow SMTP
         // server holds neither a connection nor the IP's and target's locks.
@@ -55,12 +58,13 @@ public static class CodeEndpoints
             {
                 return (Banned(ipBanEnd, "This address is banned from requesting codes."), null, null);
             }
-            if (await db.BannedUntilAsync(BanKind.Target, target, now, ct) is { } targetBanEnd)
+            if (await db.TargetLockedUntilAsync(target, ip, now, ct) is { } targetBanEnd)
             {
                 return (Banned(targetBanEnd, "This target is locked."), null, null);
             }
 
-            var lastSent = await db.VerifyCodes.Where(c => c.Target == target).MaxAsync(c => (DateTimeOffset?)c.SentAt, ct);
+            var sentHere = db.VerifyCodes.Where(c => c.Target == target && c.Ip == ip);
+            var lastSent = await sentHere.MaxAsync(c => (DateTimeOffset?)c.SentAt, ct);
             if (lastSent is { } sent && now - sent < limits.ResendInterval)
             {
                 return (TooMany(http, sent + limits.ResendInterval - now, "resend_too_soon", "A code was sent to this target moments ago."), null, null);
@@ -76,11 +80,18 @@ public static class CodeEndpoints
                 return (Banned(until, "This address is banned from requesting codes."), null, null);
             }
 
-            var today = await db.VerifyCodes.Where(c => c.Target == target && c.CreatedAt > now - TimeSpan.FromDays(1))
-                .Select(c => c.CreatedAt).OrderBy(c => c).ToListAsync(ct);
-            if (today.Count >= limits.CodesPerTargetPerDay)
+            var dayAgo = now - TimeSpan.FromDays(1);
+            var todayHere = await sentHere.Where(c => c.CreatedAt > dayAgo).Select(c => c.CreatedAt).OrderBy(c => c).ToListAsync(ct);
+            if (todayHere.Count >= limits.CodesPerTargetPerDay)
             {
-                return (TooMany(http, today[0] + TimeSpan.FromDays(1) - now, "daily_limit", "This target has had its codes for today."), null, null);
+                return (TooMany(http, todayHere[0] + TimeSpan.FromDays(1) - now, "daily_limit", "This target has had its codes for today from here."), null, null);
+            }
+            var today = db.VerifyCodes.Where(c => c.Target == target && c.CreatedAt > dayAgo);
+            if (await today.CountAsync(ct) >= limits.CodesPerTargetOverallPerDay
+                && await today.MaxAsync(c => (DateTimeOffset?)c.SentAt, ct) is { } lastAnywhere && now - lastAnywhere < limits.ThrottledResendInterval)
+            {
+                return (TooMany(http, lastAnywhere + limits.ThrottledResendInterval - now, "target_throttled",
+                    "This target has been sent many codes today: it gets one at a time for now."), null, null);
             }
 
             var code = RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", CultureInfo.InvariantCulture);

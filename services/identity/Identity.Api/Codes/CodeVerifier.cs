@@ -15,26 +15,33 @@ public enum CodeCheck
     TargetLocked,
 }
 
-/// <summary>Checks a submitted code against the target's newest code, counting wrong attempts.</summary>
+/// <summary>Checks a submitted code against the target's newest code, counting wrong attempts per client address.</summary>
 public sealed class CodeVerifier(IdentityDbContext db, IdentitySecrets secrets, TimeProvider time, IHostEnvironment environment,
     IOptions<IdentityOptions> options, IOptions<IdentityLimits> limits)
 {
     private readonly IdentityLimits _limits = limits.Value;
 
     /// <summary>
-    /// Call inside a transaction. The newest code is locked (FOR UPDATE) so two concurrent sign-ins cannot both use
-    /// it, and wrong attempts are saved even though the caller answers with an error.
+    /// Call inside a transaction. The code checked is the newest live one sent to this target from this client
+    /// address (<paramref name="clientAddress"/>, a bucket), so codes others ask for meanwhile do not replace it;
+    /// without one, the target's newest (asked on one network, typed on another). It is locked (FOR UPDATE) so two
+    /// concurrent sign-ins cannot both use it, and wrong attempts are saved even though the caller answers with an
+    /// error. Too many wrong attempts from one address lock that address, not the target, out.
     /// </summary>
-    public async Task<CodeCheck> CheckAsync(Channel channel, string target, string code, CancellationToken cancellationToken)
+    public async Task<CodeCheck> CheckAsync(Channel channel, string target, string code, string clientAddress, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        if (await db.BannedUntilAsync(BanKind.Target, target, now, cancellationToken) is not null)
+        if (await db.TargetLockedUntilAsync(target, clientAddress, now, cancellationToken) is not null)
         {
             return CodeCheck.TargetLocked;
         }
 
         var latest = await db.VerifyCodes
-            .FromSql($"SELECT * FROM verify_codes WHERE target = {target} AND channel = {channel.ToString().ToLowerInvariant()} ORDER BY id DESC LIMIT 1 FOR UPDATE")
+            .FromSql($"""
+                SELECT * FROM verify_codes WHERE target = {target} AND channel = {channel.ToString().ToLowerInvariant()}
+                ORDER BY (ip = {clientAddress} AND used_at IS NULL AND expires_at > {now} AND attempts < {_limits.WrongAttemptsPerCode}) DESC, id DESC
+                LIMIT 1 FOR UPDATE
+                """)
             .SingleOrDefaultAsync(cancellationToken);
         if (latest is null)
         {
@@ -56,14 +63,17 @@ public sealed class CodeVerifier(IdentityDbContext db, IdentitySecrets secrets, 
         }
 
         latest.Attempts++;
-        var wrongThisHour = await db.VerifyCodes.Where(c => c.Target == target && c.CreatedAt > now - TimeSpan.FromHours(1))
-            .SumAsync(c => c.Attempts, cancellationToken) + 1;
+        db.VerifyAttempts.Add(new VerifyAttempt { Target = target, Ip = clientAddress, At = now });
+        var hourAgo = now - TimeSpan.FromHours(1);
+        var wrongThisHour = await db.VerifyAttempts.CountAsync(a => a.Target == target && a.Ip == clientAddress && a.At > hourAgo, cancellationToken) + 1;
         if (wrongThisHour >= _limits.WrongAttemptsPerTargetPerHour)
         {
             var until = now + _limits.TargetLock;
-            var reason = $"{_limits.WrongAttemptsPerTargetPerHour} wrong codes in an hour.";
-            db.AddBan(BanKind.Target, target, now, until, reason, "system");
+            var reason = $"{_limits.WrongAttemptsPerTargetPerHour} wrong codes in an hour from one address.";
+            db.AddBan(BanKind.TargetIp, target, now, until, reason, "system", clientAddress);
         }
+        // A target's attempts older than a day count for nothing: they go as new ones come.
+        await db.VerifyAttempts.Where(a => a.Target == target && a.At < now - TimeSpan.FromDays(1)).ExecuteDeleteAsync(cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         return CodeCheck.Invalid;
     }
@@ -74,7 +84,7 @@ public sealed class CodeVerifier(IdentityDbContext db, IdentitySecrets secrets, 
         {
             return false;
         }
-        if (options.Value.UniversalCode is { Length: > 0 } universal && !environment.IsProduction()
+        if (options.Value.UniversalCode is { Length: > 0 } universal && environment.IsDevelopment()
             && CryptographicOperations.FixedTimeEquals(System.Text.Encoding.UTF8.GetBytes(universal), System.Text.Encoding.UTF8.GetBytes(code)))
         {
             return true;

@@ -18,6 +18,7 @@ public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> option
 {
     public DbSet<User> Users => Set<User>();
     public DbSet<VerifyCode> VerifyCodes => Set<VerifyCode>();
+    public DbSet<VerifyAttempt> VerifyAttempts => Set<VerifyAttempt>();
     public DbSet<UserToken> UserTokens => Set<UserToken>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<Ban> Bans => Set<Ban>();
@@ -45,6 +46,12 @@ public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> option
             e.HasIndex(c => new { c.Target, c.CreatedAt });
             e.HasIndex(c => new { c.Ip, c.CreatedAt });
         });
+        modelBuilder.Entity<VerifyAttempt>(e =>
+        {
+            e.Property(a => a.Target).HasMaxLength(254);
+            e.Property(a => a.Ip).HasMaxLength(45);
+            e.HasIndex(a => new { a.Target, a.Ip, a.At });
+        });
         modelBuilder.Entity<UserToken>(e =>
         {
             e.Property(t => t.TokenHash).HasMaxLength(64);
@@ -71,6 +78,7 @@ public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> option
         {
             e.Property(b => b.Kind).HasLowerCaseName(10);
             e.Property(b => b.Value).HasMaxLength(254);
+            e.Property(b => b.Address).HasMaxLength(45);
             e.Property(b => b.Reason).HasMaxLength(200);
             e.Property(b => b.CreatedBy).HasMaxLength(64);
             e.HasIndex(b => new { b.Kind, b.Value, b.Until });

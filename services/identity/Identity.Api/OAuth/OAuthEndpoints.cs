@@ -18,7 +18,8 @@ namespace Identity.Api.OAuth;
 
 /// <summary>
 /// OAuth 2.0 authorization code with PKCE. The state (with the PKCE verifier and where to go afterwards) lives
-/// server-side (Identity:Limits:OAuthStateSeconds, 600 s) and is taken once; the callback signs in with a session cookie and redirects to a
+/// server-side (Identity:Limits:OAuthStateSeconds, 600 s) and is taken once, and only by the browser that started the
+/// sign-in (<see cref="OAuthBindingCookie"/>); the callback signs in with a session cookie and redirects to a
 /// relative path, so no token ever travels in a URL.
 /// </summary>
 public static class OAuthEndpoints
@@ -59,6 +60,7 @@ public static class OAuthEndpoints
         var verifier = IdentitySecrets.NewSecret();
         var pending = new PendingState(provider.ToLowerInvariant(), verifier, returnTo, lang is { Length: <= 16 } ? lang : null);
         await store.SetAsync(StateKey(state), JsonSerializer.Serialize(pending), limits.Value.OAuthStateLifetime, cancellationToken);
+        OAuthBindingCookie.Set(http, state, limits.Value.OAuthStateLifetime);
 
         var challenge = IdentitySecrets.Base64UrlEncode(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
         var location = QueryHelpers.AddQueryString(settings.AuthorizationEndpoint!, new Dictionary<string, string?>
@@ -82,10 +84,17 @@ public static class OAuthEndpoints
         {
             return Problems.NotFound($"OAuth provider '{provider}' is not configured.");
         }
+        if (string.IsNullOrEmpty(state) || state.Length > 100)
+        {
+            return Problems.BadRequest("invalid_state", "The sign-in attempt is unknown, expired or already used; start again.");
+        }
+        // A state is good only in the browser that started it: a callback link opened anywhere else is refused.
+        if (!OAuthBindingCookie.Matches(http, state))
+        {
+            return Problems.BadRequest("state_not_bound", "This sign-in was started in another browser (or its cookie expired); start again here.");
+        }
         // Taking the state first makes it single-use even when the rest of the callback fails.
-        var pending = string.IsNullOrEmpty(state) || state.Length > 100 ? null : await store.TakeAsync(StateKey(state), cancellationToken) is { } json
-            ? JsonSerializer.Deserialize<PendingState>(json)
-            : null;
+        var pending = await store.TakeAsync(StateKey(state), cancellationToken) is { } json ? JsonSerializer.Deserialize<PendingState>(json) : null;
         if (pending is null || !pending.Provider.Equals(provider, StringComparison.OrdinalIgnoreCase))
         {
             return Problems.BadRequest("invalid_state", "The sign-in attempt is unknown, expired or already used; start again.");
@@ -127,7 +136,7 @@ public static class OAuthEndpoints
             return linked;
         }
 
-        var verifiedEmail = external.EmailVerified == true && external.Email is { Length: > 0 and <= 254 } email ? email.Trim().ToLowerInvariant() : null;
+        var verifiedEmail = external.EmailVerified && external.Email is { Length: > 0 and <= 254 } email ? email.Trim().ToLowerInvariant() : null;
         User user;
         if (verifiedEmail is not null)
         {

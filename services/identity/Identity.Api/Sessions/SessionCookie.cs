@@ -12,17 +12,17 @@ public static class SessionCookie
 
     public static void Clear(HttpContext http) => http.Response.Cookies.Delete(Name, Options(http, null));
 
-    private static CookieOptions Options(HttpContext http, DateTimeOffset? expiresAt)
+    private static CookieOptions Options(HttpContext http, DateTimeOffset? expiresAt) => new()
     {
-        var options = http.RequestServices.GetRequiredService<IOptions<IdentityOptions>>().Value;
-        var environment = http.RequestServices.GetRequiredService<IHostEnvironment>();
-        return new CookieOptions
-        {
-            HttpOnly = true,
-            SameSite = SameSiteMode.Lax,
-            Secure = options.SecureCookies ?? !environment.IsDevelopment(),
-            Path = "/",
-            Expires = expiresAt,
-        };
-    }
+        HttpOnly = true,
+        SameSite = SameSiteMode.Lax,
+        Secure = Secure(http),
+        Path = "/",
+        Expires = expiresAt,
+    };
+
+    /// <summary>Identity's cookies carry the Secure flag when configured, by default outside Development.</summary>
+    public static bool Secure(HttpContext http) =>
+        http.RequestServices.GetRequiredService<IOptions<IdentityOptions>>().Value.SecureCookies
+        ?? !http.RequestServices.GetRequiredService<IHostEnvironment>().IsDevelopment();
 }

@@ -42,7 +42,7 @@ public static class SessionEndpoints
             return Problems.Create(StatusCodes.Status403Forbidden, "origin_not_allowed", $"Sessions cannot be created from origin '{origin}'.");
         }
 
-        var (response, problem) = await signIn.SignInAsync(request, async (user, isNew, ct) =>
+        var (response, problem) = await signIn.SignInAsync(request, http.ClientIp(), async (user, isNew, ct) =>
         {
             var session = await sessions.CreateAsync(user.Id, ct);
             SessionCookie.Set(http, session.SessionId, session.ExpiresAt);

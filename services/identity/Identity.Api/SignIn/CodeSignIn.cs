@@ -2,6 +2,7 @@ using Identity.Api.Accounts;
 using Identity.Api.Codes;
 using Identity.Api.Data;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Http;
 
@@ -13,8 +14,9 @@ namespace Identity.Api.SignIn;
 /// </summary>
 public sealed class CodeSignIn(IdentityDbContext db, CodeVerifier verifier, UserAccounts accounts)
 {
+    /// <param name="clientAddress">The client's address as the gateway saw it (<c>HttpContext.ClientIp()</c>).</param>
     public async Task<(T? Result, ProblemHttpResult? Problem)> SignInAsync<T>(
-        SignInRequest request, Func<User, bool, CancellationToken, Task<T>> issue, CancellationToken cancellationToken)
+        SignInRequest request, string clientAddress, Func<User, bool, CancellationToken, Task<T>> issue, CancellationToken cancellationToken)
     {
         if (!request.TryValidate(out var channel, out var target, out var code, out var error))
         {
@@ -23,12 +25,12 @@ public sealed class CodeSignIn(IdentityDbContext db, CodeVerifier verifier, User
 
         return await db.InTransactionAsync<(T? Result, ProblemHttpResult? Problem)>(async ct =>
         {
-            switch (await verifier.CheckAsync(channel, target, code, ct))
+            switch (await verifier.CheckAsync(channel, target, code, ClientAddresses.Bucket(clientAddress), ct))
             {
                 case CodeCheck.Invalid: return (default, Problems.BadRequest("invalid_code", "The code is wrong."));
                 case CodeCheck.Expired: return (default, Problems.BadRequest("code_expired", "The code has expired; ask for a new one."));
                 case CodeCheck.Used: return (default, Problems.BadRequest("code_used", "The code was already used or has had too many wrong attempts."));
-                case CodeCheck.TargetLocked: return (default, Problems.Create(StatusCodes.Status403Forbidden, "target_locked", "Too many wrong codes: this target is locked for a while; try again later."));
+                case CodeCheck.TargetLocked: return (default, Problems.Create(StatusCodes.Status403Forbidden, "target_locked", "Too many wrong codes from here: this target is locked for a while; try again later."));
             }
 
             var (user, isNew) = await accounts.FindOrCreateAsync(channel, target, ct);

@@ -27,7 +27,7 @@ public static class SignInEndpoints
     private static async Task<Results<Ok<SignInResponse>, ProblemHttpResult>> SignInAsync(
         SignInRequest request, HttpContext http, CodeSignIn signIn, TokenService tokens, CancellationToken cancellationToken)
     {
-        var (response, problem) = await signIn.SignInAsync(request, (user, isNew, _) =>
+        var (response, problem) = await signIn.SignInAsync(request, http.ClientIp(), (user, isNew, _) =>
         {
             var token = tokens.Issue(user.Id, http.Request.Headers.UserAgent.ToString());
             return Task.FromResult(new SignInResponse(token.AccessToken, "Bearer", token.ExpiresAt, new SignedInUser(user.Id, user.Email, user.Phone, isNew)));

@@ -39,10 +39,6 @@ public static partial class PoolGroupEndpoints
     private static async Task<Results<Ok<PagedResult<PoolGroupResponse>>, ValidationProblem>> ListAsync(
         [AsParameters] PageRequest page, bool? active, PoolDbContext db, CancellationToken cancellationToken)
     {
-        if (page.Validate() is { } errors)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
         var query = db.PoolGroups.AsNoTracking();
         if (active is { } a)
         {

@@ -49,10 +49,6 @@ public static class MotherEndpoints
     private static async Task<Results<Ok<PagedResult<MotherResponse>>, ValidationProblem>> ListAsync(
         [AsParameters] PageRequest page, Guid? groupId, string? status, PoolDbContext db, CancellationToken cancellationToken)
     {
-        if (page.Validate() is { } errors)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
         var query = db.Mothers.AsNoTracking();
         if (groupId is { } g)
         {

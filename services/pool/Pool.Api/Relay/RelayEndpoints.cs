@@ -22,14 +22,11 @@ public static class RelayEndpoints
 
     public sealed record UsageResponse(string By, string Period, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<UsageRow> Items);
 
-    private static readonly string[] Groupings = ["key", "account", "model"];
-    private static readonly string[] Periods = [UsagePeriods.Minute, .. UsagePeriods.Reported];
-
     public static IEndpointRouteBuilder MapRelay(this IEndpointRouteBuilder app)
     {
         app.Map("/relay/v1/{**rest}", RelayAsync).ExcludeFromDescription();
 
-        var relay = app.MapGroup("/api/pool/relay").WithTags("Relay");
+        var relay = app.MapGroup("/api/pool/relay").WithTags("Relay").WithRequestValidation();
         relay.MapGet("/usage", UsageAsync).RequirePermission(Permissions.Pool.Relay);
         relay.MapGet("/realtime", RealtimeAsync).RequirePermission(Permissions.Pool.Relay);
         relay.MapGet("/usage/mine", MyUsageAsync);
@@ -95,14 +92,10 @@ public static class RelayEndpoints
         }, cancellationToken));
     }
 
-    private static async Task<Results<Ok<UsageResponse>, ValidationProblem>> UsageAsync(
-        string? by, string? period, DateTimeOffset? from, DateTimeOffset? to, string? apiKeyId, Guid? accountId, string? model,
-        PoolDbContext db, UsageQueries queries, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Ok<UsageResponse>> UsageAsync(
+        [AsParameters] UsageWindowRequest request, string? apiKeyId, Guid? accountId, string? model,
+        PoolDbContext db, UsageQueries queries, CancellationToken cancellationToken)
     {
-        if (Window(by, period, from, to, time) is not { } window)
-        {
-            return Invalid.Field(ProblemField(by, period), Explain(by, period));
-        }
         var scope = db.UsageBuckets.AsQueryable();
         if (apiKeyId is not null) scope = scope.Where(u => u.ApiKeyId == apiKeyId);
         if (accountId is { } account) scope = scope.Where(u => u.MotherId == account);
@@ -111,27 +104,20 @@ public static class RelayEndpoints
             var normalized = ModelNames.Normalize(model);
             scope = scope.Where(u => u.Model == normalized);
         }
-        var items = await queries.ByAsync(scope, window.By, window.Period, window.From, window.To, cancellationToken);
-        return TypedResults.Ok(new UsageResponse(window.By, window.Period, window.From, window.To, items));
+        return TypedResults.Ok(await ReadUsageAsync(scope, request.Resolve(), queries, cancellationToken));
     }
 
     /// <summary>The signed-in user's own usage, per API key (or account-free model totals with by=model).</summary>
-    private static async Task<Results<Ok<UsageResponse>, ValidationProblem>> MyUsageAsync(
-        string? by, string? period, DateTimeOffset? from, DateTimeOffset? to, HttpContext context,
-        PoolDbContext db, UsageQueries queries, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Ok<UsageResponse>> MyUsageAsync(
+        [AsParameters] OwnUsageWindowRequest request, HttpContext context, PoolDbContext db, UsageQueries queries, CancellationToken cancellationToken)
     {
-        if (by == "account")
-        {
-            return Invalid.Field("by", "by must be key or model.");
-        }
-        if (Window(by, period, from, to, time) is not { } window)
-        {
-            return Invalid.Field(ProblemField(by, period), Explain(by, period));
-        }
         var userId = context.User.RequiredUserId();
-        var items = await queries.ByAsync(db.UsageBuckets.Where(u => u.UserId == userId), window.By, window.Period, window.From, window.To, cancellationToken);
-        return TypedResults.Ok(new UsageResponse(window.By, window.Period, window.From, window.To, items));
+        return TypedResults.Ok(await ReadUsageAsync(db.UsageBuckets.Where(u => u.UserId == userId), request.Resolve(), queries, cancellationToken));
     }
+
+    private static async Task<UsageResponse> ReadUsageAsync(IQueryable<UsageBucket> scope, UsageWindow window, UsageQueries queries, CancellationToken cancellationToken) =>
+        new(window.By, window.Period, window.From, window.To,
+            await queries.ByAsync(scope, window.By, window.Period, window.From, window.To, cancellationToken));
 
     private static async Task<Results<Ok<RealtimeUsage>, ValidationProblem>> RealtimeAsync(
         int? minutes, string? apiKeyId, Guid? accountId, PoolDbContext db, UsageQueries queries, IOptions<RelayOptions> options,
@@ -147,36 +133,4 @@ public static class RelayEndpoints
         if (accountId is { } account) scope = scope.Where(u => u.MotherId == account);
         return TypedResults.Ok(await queries.RealtimeAsync(scope, window, cancellationToken));
     }
-
-    private sealed record UsageWindow(string By, string Period, DateTimeOffset From, DateTimeOffset To);
-
-    /// <summary>Defaults: by key, daily, over the last 30 days (hourly: 1 day, monthly: 1 year); at most 400 days.</summary>
-    private static UsageWindow? Window(string? by, string? period, DateTimeOffset? from, DateTimeOffset? to, TimeProvider time)
-    {
-        by ??= "key";
-        period ??= UsagePeriods.Day;
-        if (!Groupings.Contains(by) || !Periods.Contains(period))
-        {
-            return null;
-        }
-        var end = to ?? time.GetUtcNow();
-        var start = from ?? end - period switch
-        {
-            UsagePeriods.Minute => TimeSpan.FromHours(1),
-            UsagePeriods.Hour => TimeSpan.FromDays(1),
-            UsagePeriods.Month => TimeSpan.FromDays(366),
-            _ => TimeSpan.FromDays(30),
-        };
-        return start < end && end - start <= TimeSpan.FromDays(400) ? new UsageWindow(by, period, UsagePeriods.Start(period, start), end) : null;
-    }
-
-    private static string ProblemField(string? by, string? period) =>
-        by is not null && !Groupings.Contains(by) ? "by" : period is not null && !Periods.Contains(period) ? "period" : "from";
-
-    private static string Explain(string? by, string? period) => ProblemField(by, period) switch
-    {
-        "by" => "by must be key, account or model.",
-        "period" => "period must be minute, hour, day or month.",
-        _ => "from must be before to, at most 400 days apart.",
-    };
 }

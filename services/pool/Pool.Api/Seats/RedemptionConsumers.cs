@@ -30,11 +30,12 @@ public sealed class RedeemCodeRedeemedConsumer(PoolDbContext db, JobQueue<PoolDb
         {
             return;
         }
-        if (message.SeatDays is < 1 or > 3650 || email.Length is 0 or > 254 || !email.Contains('@'))
+        if (message.SeatDays is < SeatTerms.MinSeatDays or > SeatTerms.MaxSeatDays || email.Length is 0 or > 254 || !email.Contains('@'))
         {
             await Db.SeatAllocations.Where(a => a.RedemptionId == message.RedemptionId).ExecuteUpdateAsync(s => s
                 .SetProperty(a => a.Status, AllocationStatus.Failed).SetProperty(a => a.Reason, "invalid_request"), cancellationToken);
-            Db.AddEvent(new SeatAllocationFailed(message.RedemptionId, "invalid_request: seatDays must be 1..3650 and email an address"));
+            Db.AddEvent(new SeatAllocationFailed(message.RedemptionId,
+                $"invalid_request: seatDays must be {SeatTerms.MinSeatDays}..{SeatTerms.MaxSeatDays} and email an address"));
             return;
         }
         jobs.Add(SeatAllocationHandler.Request(message.RedemptionId));

@@ -32,10 +32,6 @@ public static class CampaignEndpoints
     private static async Task<Results<Ok<PagedResult<CampaignResponse>>, ValidationProblem>> ListAsync(
         [AsParameters] PageRequest page, PromoStatus? status, JoinType? joinType, PromoDbContext db, CancellationToken cancellationToken)
     {
-        if (page.Validate() is { } errors)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
         var query = db.Campaigns.AsNoTracking().Where(c => !c.Deleted);
         if (status is { } s) query = query.Where(c => c.Status == s);
         if (joinType is { } j) query = query.Where(c => c.JoinType == j);

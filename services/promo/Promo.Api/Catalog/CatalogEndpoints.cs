@@ -18,7 +18,31 @@ public static class CatalogEndpoints
 {
     public sealed record SkuRequest(string? Code, string? Name, decimal? Price, int? Stock, bool? Active, int? HelpersRequired);
 
-    public sealed record ProductRequest(string? Name, string? Description, bool? Active, IReadOnlyList<SkuRequest>? Skus);
+    public sealed record ProductRequest(string? Name, string? Description, bool? Active, IReadOnlyList<SkuRequest?>? Skus) : IValidatableRequest
+    {
+        /// <summary>SKUs one request may create with its product; more are added one by one.</summary>
+        public const int MaxSkus = 100;
+
+        public FieldProblem? Validate()
+        {
+            if (Skus is null)
+            {
+                return null;
+            }
+            if (Skus.Count > MaxSkus)
+            {
+                return new("skus", $"skus holds at most {MaxSkus} SKUs; add more with POST /api/promo/products/{{id}}/skus.");
+            }
+            for (var i = 0; i < Skus.Count; i++)
+            {
+                if (Skus[i] is null)
+                {
+                    return new($"skus[{i}]", "each SKU must be an object.", "invalid_skus");
+                }
+            }
+            return null;
+        }
+    }
 
     public sealed record StockDelta(int? Delta);
 
@@ -45,10 +69,6 @@ public static class CatalogEndpoints
     private static async Task<Results<Ok<PagedResult<ProductResponse>>, ValidationProblem>> ListAsync(
         [AsParameters] PageRequest page, bool? all, ClaimsPrincipal user, PromoDbContext db, CancellationToken cancellationToken)
     {
-        if (page.Validate() is { } errors)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
         var everything = all == true && user.Can(Permissions.Promo.Catalog, Permissions.Read);
         var query = db.Products.AsNoTracking().Include(p => p.Skus).Where(p => everything || p.Active);
         var total = await query.LongCountAsync(cancellationToken);
@@ -76,7 +96,7 @@ public static class CatalogEndpoints
         foreach (var (skuRequest, index) in (request.Skus ?? []).Select((s, i) => (s, i)))
         {
             var sku = NewSku(product.Id, now);
-            if (Apply(sku, skuRequest, creating: true, $"skus[{index}].") is { } invalidSku)
+            if (Apply(sku, skuRequest!, creating: true, $"skus[{index}].") is { } invalidSku)
             {
                 return invalidSku;
             }

@@ -43,10 +43,6 @@ public static class CouponEndpoints
     private static async Task<Results<Ok<PagedResult<CouponResponse>>, ValidationProblem>> ListAsync(
         [AsParameters] PageRequest page, PromoDbContext db, CancellationToken cancellationToken)
     {
-        if (page.Validate() is { } errors)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
         var query = db.Coupons.AsNoTracking().Where(c => !c.Deleted);
         var total = await query.LongCountAsync(cancellationToken);
         var items = await query.OrderByDescending(c => c.CreatedAt).Skip(page.Skip).Take(page.PageSize).ToListAsync(cancellationToken);
@@ -62,10 +58,6 @@ public static class CouponEndpoints
     private static async Task<Results<Ok<PagedResult<CouponCode>>, ValidationProblem, ProblemHttpResult>> ListCodesAsync(
         string couponBid, [AsParameters] PageRequest page, CouponUsageStatus? status, PromoDbContext db, CancellationToken cancellationToken)
     {
-        if (page.Validate() is { } errors)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
         if (await FindAsync(db.Coupons.AsNoTracking(), couponBid, cancellationToken) is null)
         {
             return Problems.NotFound($"Coupon {couponBid} does not exist.");

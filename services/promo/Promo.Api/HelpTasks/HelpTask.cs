@@ -10,6 +10,8 @@ public enum HelpTaskStatus
     PaidOut,
     /// <summary>Its payout is in the ledger, held for an admin by the risk checks.</summary>
     Review,
+    /// <summary>An admin reviewed its held payout and rejected it: nothing is paid.</summary>
+    Rejected,
 }
 
 /// <summary>

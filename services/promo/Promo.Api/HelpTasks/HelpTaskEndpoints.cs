@@ -56,10 +56,6 @@ public static class HelpTaskEndpoints
     private static async Task<Results<Ok<PagedResult<PayoutResponse>>, ValidationProblem>> ListPayoutsAsync(
         [AsParameters] PageRequest page, PayoutStatus? status, PromoDbContext db, CancellationToken cancellationToken)
     {
-        if (page.Validate() is { } errors)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
         var query = db.PayoutLedger.AsNoTracking();
         if (status is { } s) query = query.Where(p => p.PayoutStatus == s);
         var total = await query.LongCountAsync(cancellationToken);
@@ -90,8 +86,9 @@ public static class HelpTaskEndpoints
             payout.Note = request?.Note?.Trim();
             payout.Operator = http.User.FindFirstValue(InternalClaims.Subject);
             payout.UpdatedAt = time.GetUtcNow();
+            var taskStatus = decision == PayoutStatus.Approved ? HelpTaskStatus.PaidOut : HelpTaskStatus.Rejected;
             await db.HelpTasks.Where(t => t.Id == payout.TaskId && t.Status == HelpTaskStatus.Review)
-                .ExecuteUpdateAsync(t => t.SetProperty(x => x.Status, HelpTaskStatus.PaidOut), ct);
+                .ExecuteUpdateAsync(t => t.SetProperty(x => x.Status, taskStatus), ct);
             db.Audit(http, decision == PayoutStatus.Approved ? "approve_payout" : "reject_payout", "payout", id.ToString(), before, ToResponse(payout), payout.UpdatedAt);
             await db.SaveChangesAsync(ct);
             return TypedResults.Ok(ToResponse(payout));

@@ -6,13 +6,15 @@ namespace Promo.Api.HelpTasks;
 
 /// <summary>
 /// What makes a payout suspicious: the owner helping their own task (high), or helpers sharing a delivery address
-/// or phone with the owner or with each other (medium). Anything found holds the payout for an admin.
+/// or phone with the owner or with each other, or a helper who gave no address or phone to compare (medium): the
+/// address and phone checks cannot pass someone they cannot check. Anything found holds the payout for an admin.
 /// </summary>
 public static class PayoutRisk
 {
     public const string HelperIsOwner = "helper_is_owner";
     public const string SharedAddress = "shared_address";
     public const string SharedPhone = "shared_phone";
+    public const string MissingShipping = "missing_shipping";
 
     public static (RiskLevel Level, List<string> Reasons) Assess(Order ownerOrder, IReadOnlyList<Order> helperOrders)
     {
@@ -31,6 +33,11 @@ public static class PayoutRisk
         if (Shares(ownerOrder, helperOrders, o => Digits(o.RecipientPhone)))
         {
             reasons.Add(SharedPhone);
+            level = level == RiskLevel.None ? RiskLevel.Medium : level;
+        }
+        if (helperOrders.Any(o => AddressHash(o.ShippingAddress) is null || string.IsNullOrEmpty(Digits(o.RecipientPhone))))
+        {
+            reasons.Add(MissingShipping);
             level = level == RiskLevel.None ? RiskLevel.Medium : level;
         }
         return (level, reasons);

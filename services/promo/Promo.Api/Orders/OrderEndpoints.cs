@@ -110,10 +110,6 @@ public static partial class OrderEndpoints
     private static async Task<Results<Ok<PagedResult<OrderResponse>>, ValidationProblem>> ListAsync(
         PageRequest page, OrderStatus? status, string? userBid, PromoDbContext db, CancellationToken cancellationToken)
     {
-        if (page.Validate() is { } errors)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
         var query = db.Orders.AsNoTracking();
         if (userBid is not null)
         {

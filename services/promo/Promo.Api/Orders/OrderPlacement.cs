@@ -68,6 +68,7 @@ public sealed class OrderPlacement(PromoDbContext db, TimeProvider time, IOption
     {
         var now = time.GetUtcNow();
         var quantity = request.Quantity ?? 1;
+        await RefuseHoardingAsync(userBid, quantity, ct);
         var sku = await db.Skus.AsNoTracking().Include(s => s.Product).FirstOrDefaultAsync(s => s.Id == request.SkuId, ct)
             ?? throw new Rejected(Problems.NotFound($"SKU {request.SkuId} does not exist."));
         if (!sku.Active || sku.Product is not { Active: true })
@@ -150,6 +151,28 @@ public sealed class OrderPlacement(PromoDbContext db, TimeProvider time, IOption
         }
         await db.SaveChangesAsync(ct);
         return new(order, false, null);
+    }
+
+    /// <summary>
+    /// One person holds at most <see cref="PromoOptions.MaxUnpaidOrders"/> unpaid orders reserving at most
+    /// <see cref="PromoOptions.MaxReservedItems"/> items, so nobody can take the stock off sale by ordering and never
+    /// paying. Counted under a lock on the buyer (for the transaction), so concurrent orders cannot both squeeze in.
+    /// </summary>
+    private async Task RefuseHoardingAsync(string userBid, int quantity, CancellationToken ct)
+    {
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({"promo-unpaid:" + userBid}, 0))", ct);
+        var unpaid = db.Orders.Where(o => o.UserBid == userBid && o.Status == OrderStatus.Created);
+        var limits = options.Value;
+        if (await unpaid.CountAsync(ct) is var orders && orders >= limits.MaxUnpaidOrders)
+        {
+            throw new Rejected(Problems.Conflict("too_many_unpaid_orders",
+                $"You have {orders} unpaid orders, the most one may hold; pay or cancel one first."));
+        }
+        if (await unpaid.SumAsync(o => o.Quantity, ct) + quantity > limits.MaxReservedItems)
+        {
+            throw new Rejected(Problems.Conflict("too_many_reserved_items",
+                $"Your unpaid orders would reserve more than {limits.MaxReservedItems} items; pay or cancel one first."));
+        }
     }
 
     /// <summary>The live auto campaigns covering the SKU, oldest first, then the one the order names.</summary>

@@ -27,10 +27,6 @@ public static class UserAdminEndpoints
     private static async Task<Results<Ok<PagedResult<ProfileResponse>>, ValidationProblem>> ListAsync(
         [AsParameters] PageRequest page, string? q, string? status, UsersDbContext db, CancellationToken cancellationToken)
     {
-        if (page.Validate() is { } errors)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
         ProfileStatus? wanted = null;
         if (status is not null)
         {
@@ -55,7 +51,8 @@ public static class UserAdminEndpoints
         Guid id, ProfileStatus status, HttpContext http, UsersDbContext db, TimeProvider time, CancellationToken cancellationToken) =>
         db.InTransactionAsync<Results<Ok<ProfileResponse>, ProblemHttpResult>>(async ct =>
         {
-            if (await db.Profiles.FirstOrDefaultAsync(p => p.Id == id, ct) is not { } profile)
+            // Locked, as the bulk jobs lock theirs: concurrent changes of one user take turns, each with its own version.
+            if (await db.Profiles.FromSql($"SELECT * FROM user_profiles WHERE id = {id} FOR UPDATE").FirstOrDefaultAsync(ct) is not { } profile)
             {
                 return Problems.NotFound($"User {id} does not exist.");
             }

@@ -12,6 +12,8 @@ public sealed class UserProfile
     public string? DisplayName { get; set; }
     public string? Locale { get; set; }
     public ProfileStatus Status { get; set; } = ProfileStatus.Active;
+    /// <summary>Raised by every status change and carried by its event, so consumers can tell an old event from a new one.</summary>
+    public long StatusVersion { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }

@@ -9,9 +9,10 @@ namespace Users.Api.Profiles;
 public static class UserStatusChanges
 {
     /// <summary>
-    /// Sets <paramref name="profile"/>'s status and adds its audit row and <c>UserDisabled</c>/<c>UserEnabled</c> to the
-    /// outbox, all saved by the caller's SaveChanges. A user who already has that status is left alone: false, and
-    /// nothing is written or published.
+    /// Sets <paramref name="profile"/>'s status, raises its status version, and adds its audit row and
+    /// <c>UserDisabled</c>/<c>UserEnabled</c> (carrying the version) to the outbox, all saved by the caller's
+    /// SaveChanges. The caller holds the profile's row lock (FOR UPDATE), so versions never repeat. A user who
+    /// already has that status is left alone: false, and nothing is written or published.
     /// </summary>
     public static bool ChangeStatus(this UsersDbContext db, UserProfile profile, ProfileStatus status, string actor, string? actorIp, DateTimeOffset now)
     {
@@ -21,11 +22,12 @@ public static class UserStatusChanges
         }
         var before = ProfileResponse.From(profile);
         profile.Status = status;
+        profile.StatusVersion++;
         profile.UpdatedAt = now;
         db.Audit(actor, actorIp, status == ProfileStatus.Disabled ? "disable_user" : "enable_user", "user", profile.Id.ToString(),
             before, ProfileResponse.From(profile), now);
-        if (status == ProfileStatus.Disabled) db.AddEvent(new UserDisabled(profile.Id, now));
-        else db.AddEvent(new UserEnabled(profile.Id, now));
+        if (status == ProfileStatus.Disabled) db.AddEvent(new UserDisabled(profile.Id, now, profile.StatusVersion));
+        else db.AddEvent(new UserEnabled(profile.Id, now, profile.StatusVersion));
         return true;
     }
 }

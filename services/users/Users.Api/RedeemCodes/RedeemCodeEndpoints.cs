@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Platform.Contracts.Users;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Http;
@@ -14,7 +15,17 @@ public static partial class RedeemCodeEndpoints
 {
     public const int MaxBatch = 10_000;
 
-    public sealed record CreateCodesRequest(int Count, Guid PoolGroupId, int SeatDays, string? Prefix, DateTimeOffset? ExpiresAt);
+    public sealed record CreateCodesRequest(int Count, Guid PoolGroupId, int SeatDays, string? Prefix, DateTimeOffset? ExpiresAt) : IValidatableRequest
+    {
+        /// <summary>Seat days are pool's terms (<see cref="SeatTerms"/>): a code pool would refuse is never made.</summary>
+        public FieldProblem? Validate() =>
+            Count is < 1 or > MaxBatch ? new("count", $"count must be between 1 and {MaxBatch}.", "invalid_count")
+            : PoolGroupId == Guid.Empty ? new("poolGroupId", "poolGroupId is required.", "invalid_pool_group")
+            : SeatDays is < SeatTerms.MinSeatDays or > SeatTerms.MaxSeatDays
+                ? new("seatDays", $"seatDays must be between {SeatTerms.MinSeatDays} and {SeatTerms.MaxSeatDays}.", "invalid_seat_days")
+            : Prefix is { } prefix && !PrefixPattern().IsMatch(prefix) ? new("prefix", "prefix must be 1 to 16 letters, digits or dashes.", "invalid_prefix")
+            : null;
+    }
 
     public sealed record CreatedCodes(Guid BatchId, IReadOnlyList<string> Codes);
 
@@ -38,22 +49,6 @@ public static partial class RedeemCodeEndpoints
         CreateCodesRequest request, HttpContext http, UsersDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        if (request.Count is < 1 or > MaxBatch)
-        {
-            return Problems.BadRequest("invalid_count", $"count must be between 1 and {MaxBatch}.");
-        }
-        if (request.PoolGroupId == Guid.Empty)
-        {
-            return Problems.BadRequest("invalid_pool_group", "poolGroupId is required.");
-        }
-        if (request.SeatDays is < 1 or > 3660)
-        {
-            return Problems.BadRequest("invalid_seat_days", "seatDays must be between 1 and 3660.");
-        }
-        if (request.Prefix is { } prefix && !PrefixPattern().IsMatch(prefix))
-        {
-            return Problems.BadRequest("invalid_prefix", "prefix must be 1 to 16 letters, digits or dashes.");
-        }
         if (request.ExpiresAt <= now)
         {
             return Problems.BadRequest("invalid_expires_at", "expiresAt must be in the future.");
@@ -102,10 +97,6 @@ public static partial class RedeemCodeEndpoints
     private static async Task<Results<Ok<PagedResult<RedeemCodeResponse>>, ValidationProblem>> ListAsync(
         [AsParameters] PageRequest page, Guid? batchId, RedeemCodeStatus? status, UsersDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (page.Validate() is { } errors)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
         var now = time.GetUtcNow();
         var codes = db.RedeemCodes.AsNoTracking();
         if (batchId is { } batch)

@@ -91,10 +91,6 @@ public static class RedemptionEndpoints
     private static async Task<Results<Ok<PagedResult<RedemptionResponse>>, ValidationProblem>> ListAsync(
         [AsParameters] PageRequest page, ClaimsPrincipal principal, UsersDbContext db, CancellationToken cancellationToken)
     {
-        if (page.Validate() is { } errors)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
         var userId = principal.RequiredUserId();
         var own = db.Redemptions.AsNoTracking().Where(r => r.UserId == userId);
         var total = await own.LongCountAsync(cancellationToken);

@@ -20,7 +20,8 @@ public sealed class RedemptionOptions
 /// <summary>
 /// Reservations pool has not answered in time get <c>CancelSeatAllocation</c>. The code goes back to unused only
 /// when pool confirms (<c>SeatAllocationCancelled</c>), after removing any seat it made late, so one code never
-/// yields two seats. Instances share the work with <c>FOR UPDATE SKIP LOCKED</c>.
+/// yields two seats. Instances share the work with <c>FOR UPDATE SKIP LOCKED</c>, which also passes over a
+/// redemption whose answer is being applied right now (its consumer holds the row): the answer wins.
 /// </summary>
 public sealed class RedemptionTimeouts(IServiceScopeFactory scopes, IOptions<RedemptionOptions> options, TimeProvider time, ILogger<RedemptionTimeouts> logger)
     : BackgroundService

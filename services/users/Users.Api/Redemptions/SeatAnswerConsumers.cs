@@ -6,7 +6,11 @@ using Users.Api.RedeemCodes;
 
 namespace Users.Api.Redemptions;
 
-/// <summary>pool seated the redemption: it is fulfilled and its code used, unless users already asked to cancel.</summary>
+/// <summary>
+/// pool seated the redemption: it is fulfilled and its code used, unless users already asked to cancel. Every
+/// change to a redemption locks its row first and its code second (this consumer, the failure consumers and the
+/// timeout job alike), so an answer and a timeout cannot both act: whichever locks the redemption first decides.
+/// </summary>
 public sealed class SeatAllocatedConsumer(UsersDbContext db, TimeProvider time) : InboxConsumer<SeatAllocated, UsersDbContext>(db, time)
 {
     private readonly TimeProvider _time = time;
@@ -48,8 +52,10 @@ public sealed class SeatAllocationCancelledConsumer(UsersDbContext db, TimeProvi
 
 internal static class RedemptionOutcomes
 {
+    /// <summary>The redemption while still pending, locked (FOR UPDATE) until the caller's transaction ends.</summary>
     public static Task<Redemption?> PendingAsync(this UsersDbContext db, Guid redemptionId, CancellationToken cancellationToken) =>
-        db.Redemptions.FirstOrDefaultAsync(r => r.Id == redemptionId && r.Status == RedemptionStatus.Pending, cancellationToken);
+        db.Redemptions.FromSql($"SELECT * FROM redemptions WHERE id = {redemptionId} AND status = 'pending' FOR UPDATE")
+            .FirstOrDefaultAsync(cancellationToken);
 
     /// <summary>The redemption failed: its code goes back to unused (only if this redemption still holds it).</summary>
     public static async Task FailAsync(this UsersDbContext db, Guid redemptionId, string reason, DateTimeOffset now, CancellationToken cancellationToken)

@@ -63,6 +63,10 @@ namespace Identity.Api.Data.Migrations
                         .HasColumnType("character varying(20)")
                         .HasColumnName("status");
 
+                    b.Property<long>("StatusVersion")
+                        .HasColumnType("bigint")
+                        .HasColumnName("status_version");
+
                     b.HasKey("Id")
                         .HasName("pk_users");
 
@@ -157,6 +161,11 @@ namespace Identity.Api.Data.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<string>("Address")
+                        .HasMaxLength(45)
+                        .HasColumnType("character varying(45)")
+                        .HasColumnName("address");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -200,6 +209,40 @@ namespace Identity.Api.Data.Migrations
                         .HasDatabaseName("ix_bans_kind_value_until");
 
                     b.ToTable("bans", (string)null);
+                });
+
+            modelBuilder.Entity("Identity.Api.Codes.VerifyAttempt", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Ip")
+                        .IsRequired()
+                        .HasMaxLength(45)
+                        .HasColumnType("character varying(45)")
+                        .HasColumnName("ip");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("target");
+
+                    b.HasKey("Id")
+                        .HasName("pk_verify_attempts");
+
+                    b.HasIndex("Target", "Ip", "At")
+                        .HasDatabaseName("ix_verify_attempts_target_ip_at");
+
+                    b.ToTable("verify_attempts", (string)null);
                 });
 
             modelBuilder.Entity("Identity.Api.Codes.VerifyCode", b =>
@@ -531,6 +574,68 @@ namespace Identity.Api.Data.Migrations
                     b.ToTable("audit_logs", (string)null);
                 });
 
+            modelBuilder.Entity("Platform.ServiceDefaults.Data.FailedMessage", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Endpoint")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("endpoint");
+
+                    b.Property<string>("Error")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("error");
+
+                    b.Property<int>("Failures")
+                        .HasColumnType("integer")
+                        .HasColumnName("failures");
+
+                    b.Property<DateTimeOffset>("FirstFailedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_failed_at");
+
+                    b.Property<DateTimeOffset>("LastFailedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_failed_at");
+
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("message_id");
+
+                    b.Property<string>("MessageType")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("message_type");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("payload");
+
+                    b.Property<DateTimeOffset?>("ReplayedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("replayed_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_failed_messages");
+
+                    b.HasIndex("LastFailedAt")
+                        .HasDatabaseName("ix_failed_messages_last_failed_at");
+
+                    b.HasIndex("Endpoint", "MessageId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_failed_messages_endpoint_message_id");
+
+                    b.ToTable("failed_messages", (string)null);
+                });
+
             modelBuilder.Entity("Platform.ServiceDefaults.Data.InboxMessage", b =>
                 {
                     b.Property<string>("Consumer")
@@ -581,6 +686,10 @@ namespace Identity.Api.Data.Migrations
                         .HasColumnType("character varying(300)")
                         .HasColumnName("message_type");
 
+                    b.Property<DateTimeOffset?>("ParkedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("parked_at");
+
                     b.Property<string>("Payload")
                         .IsRequired()
                         .HasColumnType("jsonb")
@@ -595,7 +704,11 @@ namespace Identity.Api.Data.Migrations
 
                     b.HasIndex("CreatedAt")
                         .HasDatabaseName("ix_outbox_messages_created_at")
-                        .HasFilter("dispatched_at IS NULL");
+                        .HasFilter("dispatched_at IS NULL AND parked_at IS NULL");
+
+                    b.HasIndex("ParkedAt")
+                        .HasDatabaseName("ix_outbox_messages_parked_at")
+                        .HasFilter("parked_at IS NOT NULL");
 
                     b.ToTable("outbox_messages", (string)null);
                 });

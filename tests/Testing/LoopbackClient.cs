@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Identity.Tests;
+namespace Platform.Testing;
 
 /// <summary>
 /// HTTP clients that connect from a chosen loopback address (127.x.y.z), so each test is a different client IP
