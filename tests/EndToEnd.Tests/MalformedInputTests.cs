@@ -13,8 +13,9 @@ namespace EndToEnd.Tests;
 /// ids, broken JSON) by administrators, so that validation is reached rather than stopped by a 401 or 403. Every
 /// refusal must be a ProblemDetails with a stable <c>code</c>. Real resources (a group, a mother, a product, an
 /// order...) are created first, so paths name things that exist and bodies reach the checks behind the lookups.
+/// The walk changes what administrators may change (bans, limits, statuses), so it runs on a platform of its own.
 /// </summary>
-[Collection(PlatformCollection.Name)]
+[Collection(MalformedInputCollection.Name)]
 public sealed class MalformedInputTests(PlatformFixture platform)
 {
     private static readonly string[] Services = ["identity", "users", "pool", "promo"];
@@ -566,4 +567,11 @@ public sealed class MalformedInputTests(PlatformFixture platform)
             }
         }
     }
+}
+
+/// <summary>A platform for the input walk alone: nothing it leaves behind reaches the other tests.</summary>
+[CollectionDefinition(Name)]
+public sealed class MalformedInputCollection : ICollectionFixture<PlatformFixture>
+{
+    public const string Name = "malformed input";
 }
