@@ -44,7 +44,7 @@ var gateway = builder.AddProject<Projects.Gateway>("gateway")
     .WithReference(users).WaitFor(users)
     .WithReference(pool).WaitFor(pool)
     .WithReference(promo).WaitFor(promo)
-    .WithReference(messaging)
+    .WithReference(messaging).WaitFor(messaging)
     // Runtime settings read from the environment only (docs/gateway.md): a larger young generation, as every proxied
     // request allocates a few KB, and socket completions run inline. Nothing in the gateway may block.
     .WithEnvironment("DOTNET_GCgen0size", "0x2000000")
@@ -81,7 +81,9 @@ IResourceBuilder<ProjectResource> AddService<TProject>(string name, int port, IR
         .WithEnvironment("DataProtection__KeyEncryptionKey", Secret($"{name}-key-encryption-key"))
         .WithEnvironment("InternalAuth__PublicKey", verificationKey)
         .WithReference(database).WaitFor(database)
-        .WithReference(messaging).WaitFor(messaging);
+        // Not waiting for the broker: services start while RabbitMQ boots (the bus connects when it can, and health is
+        // Degraded until then); the gateway waits for both, so the platform opens with its broker up.
+        .WithReference(messaging);
     return cache is null ? service : service.WithReference(cache);
 }
 
