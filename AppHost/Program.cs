@@ -6,7 +6,8 @@ ProjectLauncher.RunBuildOutputDirectly();
 
 // --no-redis is a switch; configuration takes key=value pairs.
 var builder = DistributedApplication.CreateBuilder([.. args.Select(arg => arg == "--no-redis" ? "--NoRedis=true" : arg)]);
-var development = builder.Environment.IsDevelopment();
+// A published model is for a deployment: never the development outbox, administrator or upstream simulator.
+var development = builder.Environment.IsDevelopment() && !builder.ExecutionContext.IsPublishMode;
 
 // Infrastructure: one PostgreSQL server with a database (and a role) per service, Redis (optional), RabbitMQ.
 var postgres = builder.AddPostgresServer("postgres", Port("postgres"));

@@ -7,11 +7,13 @@ namespace Platform.LocalServers;
 public static class ProjectBuilderExtensions
 {
     /// <summary>
-    /// What every project of the platform gets: the AppHost's environment name (the orchestrator passes none on), and
-    /// at most a second of waiting at shutdown for telemetry still queued (to a dashboard that may be gone already).
+    /// What every project of the platform gets: the AppHost's environment name (the orchestrator passes none on; a
+    /// published model is Production unless another name than Development is asked for), and at most a second of
+    /// waiting at shutdown for telemetry still queued (to a dashboard that may be gone already).
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithPlatformDefaults(this IResourceBuilder<ProjectResource> project, IHostEnvironment environment) =>
-        project.WithEnvironment("ASPNETCORE_ENVIRONMENT", environment.EnvironmentName)
+        project.WithEnvironment("ASPNETCORE_ENVIRONMENT",
+                   environment.IsDevelopment() && project.ApplicationBuilder.ExecutionContext.IsPublishMode ? Environments.Production : environment.EnvironmentName)
                .WithEnvironment("OTEL_EXPORTER_OTLP_TIMEOUT", "1000");
 
     /// <summary>

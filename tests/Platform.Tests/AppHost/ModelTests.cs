@@ -1,7 +1,6 @@
-using Aspire.Hosting;
+using Microsoft.Extensions.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
 using Platform.LocalServers;
 
 namespace Platform.Tests.AppHost;
@@ -14,10 +13,10 @@ public sealed class ModelTests
     [Fact]
     public async Task Each_service_gets_its_own_database_the_cache_the_broker_and_only_the_verification_key()
     {
-        await using var model = await ModelAsync();
+        await using var model = await AppHostModel.CreateAsync();
         foreach (var service in Services)
         {
-            var environment = await EnvironmentAsync(model, service);
+            var environment = await model.EnvironmentAsync(service);
             Assert.Equal($"{{{service}db.connectionString}}", environment[$"ConnectionStrings__{service}db"]);
             Assert.Equal("{cache.connectionString}", environment["ConnectionStrings__cache"]);
             Assert.Equal("{messaging.connectionString}", environment["ConnectionStrings__messaging"]);
@@ -32,8 +31,8 @@ public sealed class ModelTests
     [Fact]
     public async Task Only_the_gateway_signs_and_it_reaches_every_service_over_http_and_h2c_but_no_database()
     {
-        await using var model = await ModelAsync();
-        var gateway = await EnvironmentAsync(model, "gateway");
+        await using var model = await AppHostModel.CreateAsync();
+        var gateway = await model.EnvironmentAsync("gateway");
         Assert.Equal("{internal-jwt-signing-key.value}", gateway["InternalAuth__SigningKey"]);
         foreach (var service in Services)
         {
@@ -47,13 +46,13 @@ public sealed class ModelTests
     [Fact]
     public async Task The_servers_are_local_processes_with_a_database_and_role_per_service()
     {
-        await using var model = await ModelAsync();
-        Assert.IsType<LocalPostgresResource>(Resource(model, "postgres"));
-        Assert.IsType<LocalRedisResource>(Resource(model, "cache"));
-        Assert.IsType<LocalRabbitMQResource>(Resource(model, "messaging"));
+        await using var model = await AppHostModel.CreateAsync();
+        Assert.IsType<LocalPostgresResource>(model.Resource("postgres"));
+        Assert.IsType<LocalRedisResource>(model.Resource("cache"));
+        Assert.IsType<LocalRabbitMQResource>(model.Resource("messaging"));
         foreach (var service in Services)
         {
-            var database = Assert.IsType<ServiceDatabaseResource>(Resource(model, $"{service}db"));
+            var database = Assert.IsType<ServiceDatabaseResource>(model.Resource($"{service}db"));
             Assert.Equal("postgres", database.Server.Name);
             Assert.Equal($"{service}db-password", database.Password.Name);
         }
@@ -62,64 +61,76 @@ public sealed class ModelTests
     [Fact]
     public async Task Without_redis_there_is_no_cache_and_no_service_is_given_one()
     {
-        await using var model = await ModelAsync("--no-redis");
+        await using var model = await AppHostModel.CreateAsync("--no-redis");
         Assert.DoesNotContain(model.Resources, r => r.Name == "cache");
         foreach (var project in Services.Append("gateway"))
         {
-            Assert.DoesNotContain("ConnectionStrings__cache", (await EnvironmentAsync(model, project)).Keys);
+            Assert.DoesNotContain("ConnectionStrings__cache", (await model.EnvironmentAsync(project)).Keys);
         }
     }
 
     [Fact]
     public async Task Existing_servers_given_as_connection_strings_are_used_instead_of_local_ones()
     {
-        await using var model = await ModelAsync(
+        await using var model = await AppHostModel.CreateAsync(
             "--ConnectionStrings:postgres=Host=db.internal;Username=admin;Password=secret",
             "--ConnectionStrings:cache=redis.internal:6379",
             "--ConnectionStrings:messaging=amqp://user:pass@mq.internal:5672");
         foreach (var name in new[] { "postgres", "cache", "messaging" })
         {
-            Assert.IsNotType<ExecutableResource>(Resource(model, name), exactMatch: false);
-            Assert.IsAssignableFrom<IResourceWithConnectionString>(Resource(model, name));
+            Assert.IsNotType<ExecutableResource>(model.Resource(name), exactMatch: false);
+            Assert.IsAssignableFrom<IResourceWithConnectionString>(model.Resource(name));
         }
         // Databases still get a role of their own on the existing server.
-        var identitydb = Assert.IsType<ServiceDatabaseResource>(Resource(model, "identitydb"));
+        var identitydb = Assert.IsType<ServiceDatabaseResource>(model.Resource("identitydb"));
         Assert.Equal("postgres", identitydb.Server.Name);
     }
 
     [Fact]
     public async Task Publishing_maps_the_servers_to_aspires_official_container_resources()
     {
-        await using var model = await ModelAsync("--operation", "publish", "--publisher", "manifest", "--output-path", Path.GetTempPath());
-        Assert.Equal("docker.io/library/postgres", Image(Resource(model, "postgres")));
-        Assert.Equal("docker.io/library/redis", Image(Resource(model, "cache")));
-        Assert.Equal("docker.io/library/rabbitmq", Image(Resource(model, "messaging")));
-        Assert.IsType<PostgresDatabaseResource>(Resource(model, "identitydb"));
+        await using var model = await AppHostModel.PublishedAsync();
+        Assert.Equal("docker.io/library/postgres", Image(model.Resource("postgres")));
+        Assert.Equal("docker.io/library/redis", Image(model.Resource("cache")));
+        Assert.Equal("docker.io/library/rabbitmq", Image(model.Resource("messaging")));
+        Assert.IsType<PostgresDatabaseResource>(model.Resource("identitydb"));
     }
 
     [Fact]
     public async Task Development_reads_codes_back_and_simulates_the_upstream_and_production_does_neither()
     {
-        await using (var development = await ModelAsync())
+        await using (var development = await AppHostModel.CreateAsync())
         {
-            var identity = await EnvironmentAsync(development, "identity");
+            var identity = await development.EnvironmentAsync("identity");
             Assert.Equal("true", identity["Identity__DevOutbox"]);
             Assert.Equal("admin@example.test", identity["Identity__Admins__0"]);
-            Assert.Equal("simulator", (await EnvironmentAsync(development, "pool"))["Upstream__Mode"]);
+            Assert.Equal("simulator", (await development.EnvironmentAsync("pool"))["Upstream__Mode"]);
             Assert.Equal("Development", identity["ASPNETCORE_ENVIRONMENT"]);
         }
-        await using var production = await ModelAsync("--environment=Production");
-        var productionIdentity = await EnvironmentAsync(production, "identity");
+        await using var production = await AppHostModel.CreateAsync("--environment=Production");
+        var productionIdentity = await production.EnvironmentAsync("identity");
         Assert.DoesNotContain("Identity__DevOutbox", productionIdentity.Keys);
         Assert.DoesNotContain("Identity__Admins__0", productionIdentity.Keys);
-        Assert.DoesNotContain("Upstream__Mode", (await EnvironmentAsync(production, "pool")).Keys);
+        Assert.DoesNotContain("Upstream__Mode", (await production.EnvironmentAsync("pool")).Keys);
         Assert.Equal("Production", productionIdentity["ASPNETCORE_ENVIRONMENT"]);
+    }
+
+    [Fact]
+    public async Task A_published_model_is_production_even_from_a_development_apphost()
+    {
+        await using var published = await AppHostModel.PublishedAsync();
+        Assert.Equal(Environments.Development, published.Environment.EnvironmentName);
+        var identity = await published.EnvironmentAsync("identity");
+        Assert.Equal("Production", identity["ASPNETCORE_ENVIRONMENT"]);
+        Assert.DoesNotContain("Identity__DevOutbox", identity.Keys);
+        Assert.DoesNotContain("Identity__Admins__0", identity.Keys);
+        Assert.DoesNotContain("Upstream__Mode", (await published.EnvironmentAsync("pool")).Keys);
     }
 
     [Fact]
     public async Task Ports_are_fixed_as_documented_and_zero_lets_the_orchestrator_choose()
     {
-        await using (var defaults = await ModelAsync())
+        await using (var defaults = await AppHostModel.CreateAsync())
         {
             Assert.Equal(5080, Endpoint(defaults, "gateway", "http").Port);
             Assert.Equal(5101, Endpoint(defaults, "identity", "http").Port);
@@ -127,29 +138,14 @@ public sealed class ModelTests
             Assert.Null(Endpoint(defaults, "identity", "h2c").Port);
             Assert.False(Endpoint(defaults, "identity", "http").IsProxied);
         }
-        await using var moved = await ModelAsync("--Ports:gateway=6080", "--Ports:identity=0");
+        await using var moved = await AppHostModel.CreateAsync("--Ports:gateway=6080", "--Ports:identity=0");
         Assert.Equal(6080, Endpoint(moved, "gateway", "http").Port);
         Assert.Null(Endpoint(moved, "identity", "http").Port);
     }
 
-    private static async Task<IDistributedApplicationTestingBuilder> ModelAsync(params string[] args) =>
-        await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>([.. args, "--ThrowawayData=true"]);
-
-    private static IResource Resource(IDistributedApplicationTestingBuilder model, string name) =>
-        model.Resources.Single(r => r.Name == name);
-
     private static EndpointAnnotation Endpoint(IDistributedApplicationTestingBuilder model, string resource, string name) =>
-        Resource(model, resource).Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == name);
+        model.Resource(resource).Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == name);
 
     private static string? Image(IResource resource) =>
         resource.Annotations.OfType<ContainerImageAnnotation>().Single() is var image ? $"{image.Registry}/{image.Image}" : null;
-
-    /// <summary>The variables a project gets, as the expressions a published model would show.</summary>
-    private static async Task<IReadOnlyDictionary<string, string>> EnvironmentAsync(IDistributedApplicationTestingBuilder model, string project)
-    {
-        var configuration = await ExecutionConfigurationBuilder.Create(Resource(model, project))
-            .WithEnvironmentVariablesConfig()
-            .BuildAsync(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Publish), NullLogger.Instance, default);
-        return configuration.EnvironmentVariables.ToDictionary();
-    }
 }
