@@ -4,6 +4,7 @@
 # http://127.0.0.1:18888 (its login link is printed below).
 #   ./run.sh              everything
 #   ./run.sh --no-redis   without Redis (services use their in-memory cache)
+#   ./run.sh --replicas 2 two instances of every service behind the gateway
 # Ctrl+C (or SIGTERM) stops everything it started. `aspire run` (dotnet tool restore first) does the same.
 set -euo pipefail
 cd "$(dirname "$0")"

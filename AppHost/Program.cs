@@ -6,6 +6,8 @@ ProjectLauncher.RunBuildOutputDirectly();
 
 // --no-redis is a switch; configuration takes key=value pairs.
 var builder = DistributedApplication.CreateBuilder([.. args.Select(arg => arg == "--no-redis" ? "--NoRedis=true" : arg)]);
+// --replicas N runs every service N times; the gateway balances over the instances that pass their health checks.
+var replicas = Math.Max(1, builder.Configuration.GetValue("Replicas", 1));
 // A published model is for a deployment: never the development outbox, administrator or upstream simulator.
 var development = builder.Environment.IsDevelopment() && !builder.ExecutionContext.IsPublishMode;
 
@@ -23,13 +25,13 @@ var messaging = builder.AddRabbitMQServer("messaging", Port("messaging"));
 var signingKey = builder.AddGeneratedSecret("internal-jwt-signing-key", keys => Convert.ToBase64String(keys.SigningKey("internal-jwt").ExportPkcs8PrivateKey()));
 var verificationKey = builder.AddGeneratedSecret("internal-jwt-public-key", keys => Convert.ToBase64String(keys.SigningKey("internal-jwt").ExportSubjectPublicKeyInfo()));
 
-var identity = AddService<Projects.Identity_Api>("identity", 5101, identitydb)
-    .WithEnvironment("Identity__SecretKey", Secret("identity-secret"));
+var identitySecret = Secret("identity-secret");
+var identity = AddService<Projects.Identity_Api>("identity", 5101, identitydb, i => i.WithEnvironment("Identity__SecretKey", identitySecret));
 var users = AddService<Projects.Users_Api>("users", 5102, usersdb);
 var pool = AddService<Projects.Pool_Api>("pool", 5103, pooldb);
 // The payment provider signs its callbacks to promo with this shared secret (HMAC-SHA256).
-var promo = AddService<Projects.Promo_Api>("promo", 5104, promodb)
-    .WithEnvironment("Promo__PaymentSecret", Secret("promo-payment-secret"));
+var paymentSecret = Secret("promo-payment-secret");
+var promo = AddService<Projects.Promo_Api>("promo", 5104, promodb, i => i.WithEnvironment("Promo__PaymentSecret", paymentSecret));
 
 // The gateway: the one external endpoint. It resolves credentials through identity, caches the answers (dropping
 // them on revocation events) and forwards an internal ES256 JWT.
@@ -41,10 +43,10 @@ var gateway = builder.AddProject<Projects.Gateway>("gateway")
     .DisableForwardedHeaders()
     .WithPlatformDefaults(builder.Environment)
     .WithEnvironment("InternalAuth__SigningKey", signingKey)
-    .WithReference(identity).WaitFor(identity)
-    .WithReference(users).WaitFor(users)
-    .WithReference(pool).WaitFor(pool)
-    .WithReference(promo).WaitFor(promo)
+    .WithServiceInstances("identity", identity)
+    .WithServiceInstances("users", users)
+    .WithServiceInstances("pool", pool)
+    .WithServiceInstances("promo", promo)
     .WithReference(messaging).WaitFor(messaging)
     // Runtime settings read from the environment only (docs/gateway.md): a larger young generation, as every proxied
     // request allocates a few KB, and socket completions run inline. Nothing in the gateway may block.
@@ -60,32 +62,49 @@ if (development)
     // Codes can be read back at /api/identity/dev/outbox and this address is an administrator; pages on the gateway's
     // own origin may create cookie sessions, and OAuth providers send the browser back to the gateway.
     var gatewayUrl = ReferenceExpression.Create($"http://127.0.0.1:{gateway.GetEndpoint("http").Property(EndpointProperty.Port)}");
-    identity.WithEnvironment("Identity__DevOutbox", "true")
-            .WithEnvironment("Identity__Admins__0", "admin@example.test")
-            .WithEnvironment("Identity__AllowedOrigins__0", ReferenceExpression.Create($"http://localhost:{gateway.GetEndpoint("http").Property(EndpointProperty.Port)}"))
-            .WithEnvironment("Identity__AllowedOrigins__1", gatewayUrl)
-            .WithEnvironment("Identity__OAuth__PublicBaseUrl", gatewayUrl);
+    var localhostUrl = ReferenceExpression.Create($"http://localhost:{gateway.GetEndpoint("http").Property(EndpointProperty.Port)}");
+    foreach (var instance in identity)
+    {
+        instance.WithEnvironment("Identity__DevOutbox", "true")
+                .WithEnvironment("Identity__Admins__0", "admin@example.test")
+                .WithEnvironment("Identity__AllowedOrigins__0", localhostUrl)
+                .WithEnvironment("Identity__AllowedOrigins__1", gatewayUrl)
+                .WithEnvironment("Identity__OAuth__PublicBaseUrl", gatewayUrl);
+    }
     // Mothers live in pool's upstream simulator (any token not starting with "invalid").
-    pool.WithEnvironment("Upstream__Mode", "simulator");
+    foreach (var instance in pool)
+    {
+        instance.WithEnvironment("Upstream__Mode", "simulator");
+    }
 }
 
 builder.Build().Run();
 
-IResourceBuilder<ProjectResource> AddService<TProject>(string name, int port, IResourceBuilder<IResourceWithConnectionString> database)
+// A service's instances: the first is named after the service (and keeps its fixed port), the others name-2, name-3
+// on free ports; all report their telemetry as the service.
+IReadOnlyList<IResourceBuilder<ProjectResource>> AddService<TProject>(string name, int port, IResourceBuilder<IResourceWithConnectionString> database,
+    Action<IResourceBuilder<ProjectResource>>? configure = null)
     where TProject : IProjectMetadata, new()
 {
-    var service = builder.AddProject<TProject>(name)
-        .WithLoopbackHttpEndpoint(Port(name, port))
-        .WithH2cEndpoint(Port($"{name}-h2c"))
-        .WithServiceHealthCheck()
-        .WithPlatformDefaults(builder.Environment)
-        .WithEnvironment("DataProtection__KeyEncryptionKey", Secret($"{name}-key-encryption-key"))
-        .WithEnvironment("InternalAuth__PublicKey", verificationKey)
-        .WithReference(database).WaitFor(database)
-        // Not waiting for the broker: services start while RabbitMQ boots (the bus connects when it can, and health is
-        // Degraded until then); the gateway waits for both, so the platform opens with its broker up.
-        .WithReference(messaging);
-    return cache is null ? service : service.WithReference(cache);
+    var keyEncryptionKey = Secret($"{name}-key-encryption-key");
+    return [.. Enumerable.Range(1, replicas).Select(n =>
+    {
+        var service = builder.AddProject<TProject>(n == 1 ? name : $"{name}-{n}")
+            .WithLoopbackHttpEndpoint(n == 1 ? Port(name, port) : null)
+            .WithH2cEndpoint(n == 1 ? Port($"{name}-h2c") : null)
+            .WithServiceHealthCheck()
+            .WithPlatformDefaults(builder.Environment)
+            .WithEnvironment("OTEL_SERVICE_NAME", name)
+            .WithEnvironment("DataProtection__KeyEncryptionKey", keyEncryptionKey)
+            .WithEnvironment("InternalAuth__PublicKey", verificationKey)
+            .WithReference(database).WaitFor(database)
+            // Not waiting for the broker: services start while RabbitMQ boots (the bus connects when it can, and health
+            // is Degraded until then); the gateway waits for both, so the platform opens with its broker up.
+            .WithReference(messaging);
+        if (cache is not null) service.WithReference(cache);
+        configure?.Invoke(service);
+        return service;
+    })];
 }
 
 IResourceBuilder<ParameterResource> Secret(string name) => builder.AddGeneratedSecret(name, keys => keys.Key(name));

@@ -64,4 +64,22 @@ public static class ProjectBuilderExtensions
             context.EnvironmentVariables[$"Kestrel__Endpoints__{name}__Url"] = url;
             context.EnvironmentVariables.Remove("ASPNETCORE_URLS");
         });
+
+    /// <summary>
+    /// The gateway's view of a service run as several instances: <c>services__{name}__http__{i}</c> and
+    /// <c>services__{name}__h2c__{i}</c> for each (what <c>WithReference</c> gives for one), and it waits for all.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithServiceInstances(this IResourceBuilder<ProjectResource> project,
+        string service, IReadOnlyList<IResourceBuilder<ProjectResource>> instances)
+    {
+        for (var i = 0; i < instances.Count; i++)
+        {
+            foreach (var endpoint in instances[i].Resource.Annotations.OfType<EndpointAnnotation>())
+            {
+                project.WithEnvironment($"services__{service}__{endpoint.Name}__{i}", instances[i].GetEndpoint(endpoint.Name));
+            }
+            project.WaitFor(instances[i]);
+        }
+        return project;
+    }
 }

@@ -1,3 +1,4 @@
+using Medallion.Threading.Postgres;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,9 +21,10 @@ public enum MigrationMode
 public static class MigrationExtensions
 {
     /// <summary>
-    /// Applies the context's EF Core migrations as <see cref="MigrationMode"/> says. EF Core takes a database lock
-    /// while migrating, so several instances starting together apply each migration once. The database is then
-    /// reported at <c>/internal/db-status</c>, pending migrations included.
+    /// Applies the context's EF Core migrations as <see cref="MigrationMode"/> says. Instances starting together take
+    /// turns under a PostgreSQL advisory lock held for the whole run: EF Core's own lock lasts one migration's
+    /// transaction, and two instances on a fresh database still both tried to create the first tables. The database
+    /// is then reported at <c>/internal/db-status</c>, pending migrations included.
     /// </summary>
     public static IServiceCollection AddMigration<TContext>(this IServiceCollection services) where TContext : DbContext =>
         services.AddHostedService<MigrationHostedService<TContext>>()
@@ -39,8 +41,13 @@ public static class MigrationExtensions
             await using (var scope = services.CreateAsyncScope())
             {
                 var db = scope.ServiceProvider.GetRequiredService<TContext>();
-                logger.LogInformation("Applying pending migrations of {Context}", typeof(TContext).Name);
-                await db.Database.MigrateAsync(cancellationToken);
+                var migrating = new PostgresDistributedLock(
+                    new PostgresAdvisoryLockKey($"migrations:{typeof(TContext).Name}", allowHashing: true), db.Database.GetConnectionString()!);
+                await using (await migrating.AcquireAsync(cancellationToken: cancellationToken))
+                {
+                    logger.LogInformation("Applying pending migrations of {Context}", typeof(TContext).Name);
+                    await db.Database.MigrateAsync(cancellationToken);
+                }
             }
             if (mode == MigrationMode.Only)
             {

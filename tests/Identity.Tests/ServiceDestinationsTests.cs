@@ -45,6 +45,29 @@ public sealed class ServiceDestinationsTests
         Assert.Null(ServiceDestinations.ServiceAddress(configuration, "promo"));
     }
 
+    [Fact]
+    public void Each_instance_of_a_service_is_a_destination_probed_for_health_and_one_instance_is_not_probed()
+    {
+        var configuration = Configure(new()
+        {
+            ["services:identity:http:0"] = "http://127.0.0.1:5101",
+            ["services:identity:h2c:0"] = "http://127.0.0.1:6101",
+            ["services:identity:http:1"] = "http://127.0.0.1:5111",
+            ["services:identity:h2c:1"] = "http://127.0.0.1:6111",
+            ["services:users:http:0"] = "http://127.0.0.1:5102",
+        });
+
+        var identity = configuration.GetSection("ReverseProxy:Clusters:identity");
+        Assert.Equal(["http://127.0.0.1:6101", "http://127.0.0.1:6111"],
+            identity.GetSection("Destinations").GetChildren().Select(d => d["Address"]).Order());
+        Assert.Equal("true", identity["HealthCheck:Active:Enabled"]);
+        Assert.Equal("/health", identity["HealthCheck:Active:Path"]);
+        Assert.Equal("HealthyOrPanic", identity["HealthCheck:AvailableDestinationsPolicy"]);
+        Assert.Equal(["http://127.0.0.1:5101", "http://127.0.0.1:5111"], ServiceDestinations.InstanceAddresses(configuration, "identity"));
+        // One instance has nowhere else to go: no probes that could only turn its answers into the gateway's 503.
+        Assert.Null(configuration["ReverseProxy:Clusters:users:HealthCheck:Active:Enabled"]);
+    }
+
     private static ConfigurationManager Configure(Dictionary<string, string?> settings)
     {
         var configuration = new ConfigurationManager();

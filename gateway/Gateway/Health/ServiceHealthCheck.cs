@@ -5,8 +5,9 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Gateway.Health;
 
 /// <summary>
-/// One check per service behind the gateway: its own <c>/health</c> status (Healthy, Degraded) and active
-/// cache provider, or Unhealthy when it is down or does not answer in time.
+/// One check per service behind the gateway: its own <c>/health</c> status (Healthy, Degraded) and active cache
+/// provider, or Unhealthy when it is down or does not answer in time. With several instances each is asked: the
+/// service is as healthy as its worst instance while at least one works, and Unhealthy only when none does.
 /// </summary>
 internal sealed class ServiceHealthCheck(string service, IHttpClientFactory clients, IConfiguration configuration) : IHealthCheck
 {
@@ -14,13 +15,39 @@ internal sealed class ServiceHealthCheck(string service, IHttpClientFactory clie
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var address = ServiceDestinations.ServiceAddress(configuration, service)
-            ?? configuration[$"ReverseProxy:Clusters:{service}:Destinations:primary:Address"];
-        if (address is null)
+        IReadOnlyList<string> addresses = ServiceDestinations.InstanceAddresses(configuration, service) is { Count: > 0 } instances
+            ? instances
+            : configuration[$"ReverseProxy:Clusters:{service}:Destinations:primary:Address"] is { } configured ? [configured] : [];
+        if (addresses.Count == 0)
         {
             return HealthCheckResult.Unhealthy($"No address configured for {service}.");
         }
 
+        var results = await Task.WhenAll(addresses.Select(address => CheckInstanceAsync(address, cancellationToken)));
+        if (results.Length == 1)
+        {
+            return results[0];
+        }
+        var data = new Dictionary<string, object> { ["instances"] = results.Length, ["healthy"] = results.Count(r => r.Status == HealthStatus.Healthy) };
+        foreach (var (result, i) in results.Select((r, i) => (r, i)))
+        {
+            data[$"instance-{i}"] = result.Description ?? result.Status.ToString();
+        }
+        if (results.FirstOrDefault(r => r.Data.ContainsKey("cache")).Data?.GetValueOrDefault("cache") is { } cache)
+        {
+            data["cache"] = cache;
+        }
+        var working = results.Count(r => r.Status != HealthStatus.Unhealthy);
+        return results.Min(r => r.Status) switch
+        {
+            HealthStatus.Healthy => HealthCheckResult.Healthy($"{service}: all {results.Length} instances are healthy.", data),
+            _ when working == 0 => HealthCheckResult.Unhealthy($"{service}: none of {results.Length} instances works.", data: data),
+            _ => HealthCheckResult.Degraded($"{service}: {working} of {results.Length} instances work.", data: data),
+        };
+    }
+
+    private async Task<HealthCheckResult> CheckInstanceAsync(string address, CancellationToken cancellationToken)
+    {
         try
         {
             using var response = await clients.CreateClient(ClientName).GetAsync(new Uri(new Uri(address), "/health"), cancellationToken);

@@ -52,6 +52,22 @@ public sealed class MigrationModeTests(ServersFixture servers)
         await host.StopAsync();
     }
 
+    [Fact]
+    public async Task Instances_starting_together_on_a_new_database_apply_each_migration_once()
+    {
+        var connectionString = await servers.CreateDatabaseAsync("migrate_together");
+        var hosts = Enumerable.Range(0, 4).Select(_ => Host(connectionString, mode: null)).ToList();
+
+        await Task.WhenAll(hosts.Select(h => h.StartAsync()));
+
+        Assert.Empty(await PendingAsync(connectionString));
+        foreach (var host in hosts)
+        {
+            await host.StopAsync();
+            host.Dispose();
+        }
+    }
+
     private static IHost Host(string connectionString, string? mode)
     {
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
