@@ -25,10 +25,15 @@ public sealed class RelayForwarder(
         "connection", "keep-alive", "transfer-encoding", "content-length", "set-cookie", "proxy-connection", "upgrade", "trailer",
     };
 
-    public async Task<IResult?> RelayAsync(HttpContext context, string rest)
+    public async Task<IResult?> RelayAsync(HttpContext context)
     {
         var settings = options.Value;
         var user = context.User;
+        if (RelayedEndpoints.Match(context.Request.Method, context.Request.Path) is not { } endpoint)
+        {
+            return Refuse(StatusCodes.Status404NotFound, "endpoint_not_relayed",
+                "Only model endpoints are relayed: POST /v1/messages, POST /v1/messages/count_tokens, GET /v1/models, GET /v1/models/{id} and POST /v1/chat/completions.");
+        }
         if (user.CredentialTypeOf() != InternalClaims.Types.ApiKey || user.CredentialIdOf() is not { Length: > 0 } apiKeyId)
         {
             return Refuse(StatusCodes.Status403Forbidden, "api_key_required", "Relay routes take an API key.");
@@ -70,11 +75,11 @@ public sealed class RelayForwarder(
         }
         await using (keySlot)
         {
-            return await ScheduleAndRelayAsync(context, upstream, rest, request, apiKeyId, keySlot);
+            return await ScheduleAndRelayAsync(context, upstream, endpoint, request, apiKeyId, keySlot);
         }
     }
 
-    private async Task<IResult?> ScheduleAndRelayAsync(HttpContext context, Uri upstream, string rest, RelayRequest request,
+    private async Task<IResult?> ScheduleAndRelayAsync(HttpContext context, Uri upstream, RelayedEndpoint endpoint, RelayRequest request,
         string apiKeyId, RelaySlots.Slot? keySlot)
     {
         var tried = new HashSet<Guid>();
@@ -102,7 +107,7 @@ public sealed class RelayForwarder(
                     HttpResponseMessage response;
                     try
                     {
-                        response = await SendAsync(context, upstream, rest, request.Body, account);
+                        response = await SendAsync(context, upstream, endpoint, request.Body, account);
                     }
                     catch (HttpRequestException e)
                     {
@@ -161,10 +166,10 @@ public sealed class RelayForwarder(
         _ => TimeSpan.FromSeconds(options.Value.RateLimitedSeconds),
     };
 
-    private async Task<HttpResponseMessage> SendAsync(HttpContext context, Uri upstream, string rest, byte[] body, RelayAccount account)
+    private async Task<HttpResponseMessage> SendAsync(HttpContext context, Uri upstream, RelayedEndpoint endpoint, byte[] body, RelayAccount account)
     {
         var request = context.Request;
-        var target = new Uri(upstream, upstream.AbsolutePath.TrimEnd('/') + "/v1/" + rest + request.QueryString);
+        var target = new Uri(upstream, upstream.AbsolutePath.TrimEnd('/') + endpoint.UpstreamPath + request.QueryString);
         var message = new HttpRequestMessage(new HttpMethod(request.Method), target);
         if (body.Length > 0 || HttpMethods.IsPost(request.Method) || HttpMethods.IsPut(request.Method) || HttpMethods.IsPatch(request.Method))
         {
