@@ -12,7 +12,7 @@ namespace Pool.Api.Relay;
 /// streams the answer back as it arrives while metering its usage, and releases every slot when the response ends.
 /// </summary>
 public sealed class RelayForwarder(
-    AccountScheduler scheduler, RelaySlots slots, UsageRecorder usage, UsageQueries queries, MotherTokens tokens,
+    AccountScheduler scheduler, AccountCheck check, RelaySlots slots, UsageRecorder usage, UsageQueries queries, MotherTokens tokens,
     IHttpClientFactory clients, TimeProvider time, IOptions<RelayOptions> options, PoolMetrics metrics, ILogger<RelayForwarder> logger)
 {
     public const string ClientName = "relay-upstream";
@@ -115,7 +115,7 @@ public sealed class RelayForwarder(
                         unreachable = true;
                         continue;
                     }
-                    if (await RefusedAccountAsync(response, account))
+                    if (await RefusedAccountAsync(response, upstream, account))
                     {
                         refused?.Dispose();
                         refused = response;
@@ -141,15 +141,22 @@ public sealed class RelayForwarder(
         }
     }
 
-    /// <summary>Whether the upstream refused this account (rather than the request), so another account should be tried.</summary>
-    private async Task<bool> RefusedAccountAsync(HttpResponseMessage response, RelayAccount account)
+    /// <summary>
+    /// Whether the upstream refused this account (rather than the request), so another account should be tried. A 429
+    /// rests the account only when the upstream attributes it to the account; a 401/403 marks it invalid only when the
+    /// account's own check call is refused too. Anything else the request caused is the client's answer.
+    /// </summary>
+    private async Task<bool> RefusedAccountAsync(HttpResponseMessage response, Uri upstream, RelayAccount account)
     {
         switch (response.StatusCode)
         {
             case HttpStatusCode.TooManyRequests:
-                await scheduler.MarkRateLimitedAsync(account.Id, time.GetUtcNow() + RetryAfter(response));
+                var now = time.GetUtcNow();
+                if (RateLimits.RestOf(response.Headers, now, options.Value) is not { } rest) return false;
+                await scheduler.MarkRateLimitedAsync(account.Id, now + rest);
                 return true;
             case HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden:
+                if (await check.CheckAsync(upstream, account) != AccountCheck.Result.Refused) return false;
                 await scheduler.MarkUnauthorizedAsync(account.Id);
                 return true;
             case (HttpStatusCode)529 or HttpStatusCode.ServiceUnavailable or HttpStatusCode.BadGateway:
@@ -158,13 +165,6 @@ public sealed class RelayForwarder(
                 return false;
         }
     }
-
-    private TimeSpan RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
-    {
-        { Delta: { } delta } when delta > TimeSpan.Zero => delta,
-        { Date: { } date } when date > time.GetUtcNow() => date - time.GetUtcNow(),
-        _ => TimeSpan.FromSeconds(options.Value.RateLimitedSeconds),
-    };
 
     private async Task<HttpResponseMessage> SendAsync(HttpContext context, Uri upstream, RelayedEndpoint endpoint, byte[] body, RelayAccount account)
     {
