@@ -87,4 +87,46 @@ public sealed class RelayParsingTests
         Assert.Equal(22.05m, usage.CostWith(options.PriceOf("claude-sonnet-4-20250514")));
         Assert.Equal(0m, usage.CostWith(options.PriceOf("gpt-4o")));
     }
+
+    private static readonly DateTimeOffset Now = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
+
+    private static TimeSpan? RestOf(RelayOptions options, params (string Name, string Value)[] headers)
+    {
+        using var response = new HttpResponseMessage(System.Net.HttpStatusCode.TooManyRequests);
+        foreach (var (name, value) in headers) response.Headers.TryAddWithoutValidation(name, value);
+        return RateLimits.RestOf(response.Headers, Now, options);
+    }
+
+    [Fact]
+    public void A_429_is_the_accounts_only_with_retry_after_or_an_exhausted_limit_and_its_rest_stays_within_the_bounds()
+    {
+        var options = new RelayOptions { RateLimitedSeconds = 600, RateLimitMinSeconds = 5, RateLimitMaxSeconds = 900 };
+        // Nothing says the account is out of anything: the request's own 429.
+        Assert.Null(RestOf(options));
+        Assert.Null(RestOf(options, ("anthropic-ratelimit-requests-remaining", "3"), ("x-ratelimit-remaining-tokens", "100")));
+
+        Assert.Equal(TimeSpan.FromSeconds(30), RestOf(options, ("Retry-After", "30")));
+        Assert.Equal(TimeSpan.FromSeconds(120), RestOf(options, ("Retry-After", Now.AddMinutes(2).ToString("R"))));
+        // The later reset of the exhausted limits; a limit with something left does not count.
+        Assert.Equal(TimeSpan.FromSeconds(40), RestOf(options,
+            ("anthropic-ratelimit-tokens-remaining", "0"), ("anthropic-ratelimit-tokens-reset", "2026-01-01T12:00:40Z"),
+            ("anthropic-ratelimit-input-tokens-remaining", "0"), ("anthropic-ratelimit-input-tokens-reset", "2026-01-01T12:00:10Z"),
+            ("anthropic-ratelimit-requests-remaining", "7"), ("anthropic-ratelimit-requests-reset", "2026-01-01T12:30:00Z")));
+        // Exhausted without a reset it can read: the configured rest.
+        Assert.Equal(TimeSpan.FromSeconds(600), RestOf(options, ("x-ratelimit-remaining-requests", "0")));
+        Assert.Equal(TimeSpan.FromSeconds(600), RestOf(options, ("anthropic-ratelimit-requests-remaining", "0")));
+        // Bounded by Relay:RateLimitMinSeconds and Relay:RateLimitMaxSeconds.
+        Assert.Equal(TimeSpan.FromSeconds(900), RestOf(options, ("Retry-After", "86400")));
+        Assert.Equal(TimeSpan.FromSeconds(5), RestOf(options, ("Retry-After", "0")));
+        Assert.Equal(TimeSpan.FromSeconds(5), RestOf(options, ("anthropic-ratelimit-tokens-remaining", "0"), ("anthropic-ratelimit-tokens-reset", "2026-01-01T11:00:00Z")));
+    }
+
+    [Fact]
+    public void Rate_limit_bounds_that_contradict_each_other_are_refused_on_start()
+    {
+        var options = new RelayOptions { RateLimitMinSeconds = 100, RateLimitMaxSeconds = 10 };
+        var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        Assert.False(System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new(options), results, validateAllProperties: true));
+        Assert.Contains(results, r => r.MemberNames.Contains(nameof(RelayOptions.RateLimitMinSeconds)));
+    }
 }

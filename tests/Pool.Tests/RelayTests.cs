@@ -163,6 +163,8 @@ public sealed class RelayTests(PoolPlatform platform)
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains(accounts[1].Token, Llm.TokensFor(key));
+        // Marked only because its own check call (GET /v1/models with its token) was refused too.
+        Assert.Contains(accounts[0].Token, Llm.ModelListCallers);
         Assert.Equal("invalid", await PoolApi.TextAsync(_stack.Database, "SELECT status FROM mothers WHERE id = $1", accounts[0].Id));
 
         // With no account left, the upstream's own refusal is what the client sees after the last attempt.

@@ -3,23 +3,30 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 
 namespace Platform.Testing;
 
 /// <summary>
-/// A stand-in for the relay's upstream over real HTTP, speaking Anthropic's Messages API: <c>POST /v1/messages</c>
-/// answers JSON, or server-sent events when the body says <c>"stream": true</c>, with the usage it was told to report.
-/// Any bearer token is an account unless a test makes it refuse (429 with Retry-After, 401, 529). A request whose
-/// <c>metadata.user_id</c> names a gate waits there: a stream after its first event, JSON before answering.
+/// A stand-in for the relay's upstream over real HTTP, speaking Anthropic's Messages API (<c>POST /v1/messages</c>
+/// answers JSON, or server-sent events when the body says <c>"stream": true</c>, with the usage it was told to report;
+/// <c>POST /v1/messages/count_tokens</c>; <c>GET /v1/models</c> and <c>/v1/models/{id}</c>) and OpenAI's
+/// <c>POST /v1/chat/completions</c>. Every request that arrives, routed or not, is in <see cref="Calls"/>. Any bearer
+/// token is an account unless a test makes it refuse (429 with Retry-After and rate-limit headers, 401, 529) on every
+/// endpoint; a model can be refused for every account, or need a header. A request whose <c>metadata.user_id</c>
+/// names a gate waits there: a stream after its first event, JSON before answering.
 /// </summary>
 public sealed class LlmStandIn : IAsyncDisposable
 {
-    public sealed record Call(string Token, string PathAndQuery, IReadOnlyDictionary<string, string> Headers, string Body);
+    /// <param name="PathAndQuery">The request target as it arrived, before the server normalised it.</param>
+    public sealed record Call(string Token, string PathAndQuery, IReadOnlyDictionary<string, string> Headers, string Body, string Method = "POST");
 
-    public sealed record Refusal(int Status, string? RetryAfter);
+    public sealed record Refusal(int Status, string? RetryAfter, IReadOnlyDictionary<string, string>? Headers = null);
 
     private readonly ConcurrentDictionary<string, Refusal> _refusals = new();
+    private readonly ConcurrentDictionary<string, Refusal> _modelRefusals = new();
+    private readonly ConcurrentDictionary<string, string> _requiredHeaders = new();
     private readonly ConcurrentDictionary<string, Gate> _gates = new();
     private readonly ConcurrentDictionary<string, Pen> _pens = new();
     private readonly WebApplication _app;
@@ -40,15 +47,32 @@ public sealed class LlmStandIn : IAsyncDisposable
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var standIn = new LlmStandIn(app);
+        app.Use(standIn.RecordAsync);
         app.MapPost("/v1/messages", standIn.MessagesAsync);
+        app.MapPost("/v1/messages/count_tokens", standIn.CountTokensAsync);
+        app.MapGet("/v1/models", standIn.ModelsAsync);
+        app.MapGet("/v1/models/{id}", standIn.ModelAsync);
+        app.MapPost("/v1/chat/completions", standIn.ChatCompletionsAsync);
         await app.StartAsync();
         standIn.BaseAddress = new Uri(app.Urls.First());
         return standIn;
     }
 
-    public void Refuse(string token, int status, string? retryAfter = null) => _refusals[token] = new Refusal(status, retryAfter);
+    /// <summary>Every call with <paramref name="token"/> answers <paramref name="status"/>, with the headers given, until <see cref="Accept"/>.</summary>
+    public void Refuse(string token, int status, string? retryAfter = null, IReadOnlyDictionary<string, string>? headers = null) =>
+        _refusals[token] = new Refusal(status, retryAfter, headers);
 
     public void Accept(string token) => _refusals.TryRemove(token, out _);
+
+    /// <summary>Messages and chat completions asking for <paramref name="model"/> answer <paramref name="status"/> on every account.</summary>
+    public void RefuseModel(string model, int status, IReadOnlyDictionary<string, string>? headers = null) =>
+        _modelRefusals[model] = new Refusal(status, null, headers);
+
+    /// <summary>Messages asking for <paramref name="model"/> answer 401 unless they carry <paramref name="header"/>.</summary>
+    public void RequireHeader(string model, string header) => _requiredHeaders[model] = header;
+
+    /// <summary>The tokens that called <c>GET /v1/models</c> (the relay's account check among them), in order.</summary>
+    public IReadOnlyList<string> ModelListCallers => [.. Calls.Where(c => c.Method == "GET" && c.PathAndQuery == "/v1/models").Select(c => c.Token)];
 
     public Gate Hold(string name) => _gates[name] = new Gate();
 
@@ -75,26 +99,80 @@ public sealed class LlmStandIn : IAsyncDisposable
     /// <summary>The tokens (accounts) that served calls carrying <paramref name="marker"/> in their body, in order.</summary>
     public IReadOnlyList<string> TokensFor(string marker) => [.. Calls.Where(c => c.Body.Contains(marker, StringComparison.Ordinal)).Select(c => c.Token)];
 
-    private async Task MessagesAsync(HttpContext context)
+    /// <summary>Records every request (its body read whole) before it is routed.</summary>
+    private async Task RecordAsync(HttpContext context, RequestDelegate next)
     {
         var request = context.Request;
         using var reader = new StreamReader(request.Body);
         var text = await reader.ReadToEndAsync(context.RequestAborted);
         var token = request.Headers.Authorization.ToString() is { } auth && auth.StartsWith("Bearer ", StringComparison.Ordinal) ? auth[7..] : "";
-        Calls.Enqueue(new Call(token, request.Path + request.QueryString,
-            request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()), text));
-        var response = context.Response;
-        if (_refusals.TryGetValue(token, out var refusal) || token.Length == 0)
-        {
-            refusal ??= new Refusal(401, null);
-            response.StatusCode = refusal.Status;
-            if (refusal.RetryAfter is not null) response.Headers.RetryAfter = refusal.RetryAfter;
-            await response.WriteAsJsonAsync(new { type = "error", error = new { type = "refused", message = "refused by the stand-in" } });
-            return;
-        }
+        var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? request.Path + request.QueryString;
+        var call = new Call(token, target, request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()), text, request.Method);
+        Calls.Enqueue(call);
+        context.Items[typeof(Call)] = call;
+        await next(context);
+    }
 
-        using var body = JsonDocument.Parse(text);
+    private static Call CallOf(HttpContext context) => (Call)context.Items[typeof(Call)]!;
+
+    /// <summary>Answers the token's refusal (no token: 401), or the model's; false when the call may go on.</summary>
+    private async Task<bool> RefusedAsync(HttpContext context, string? model)
+    {
+        var call = CallOf(context);
+        Refusal? refusal = _refusals.TryGetValue(call.Token, out var byToken) ? byToken
+            : call.Token.Length == 0 ? new Refusal(401, null)
+            : model is not null && _modelRefusals.TryGetValue(model, out var byModel) ? byModel
+            : model is not null && _requiredHeaders.TryGetValue(model, out var header) && !call.Headers.ContainsKey(header) ? new Refusal(401, null)
+            : null;
+        if (refusal is null) return false;
+        var response = context.Response;
+        response.StatusCode = refusal.Status;
+        if (refusal.RetryAfter is not null) response.Headers.RetryAfter = refusal.RetryAfter;
+        foreach (var (name, value) in refusal.Headers ?? new Dictionary<string, string>()) response.Headers[name] = value;
+        await response.WriteAsJsonAsync(new { type = "error", error = new { type = "refused", message = "refused by the stand-in" } });
+        return true;
+    }
+
+    private async Task ModelsAsync(HttpContext context)
+    {
+        if (await RefusedAsync(context, null)) return;
+        await context.Response.WriteAsJsonAsync(new { data = new[] { new { type = "model", id = "claude-sonnet-4-20250514" } }, has_more = false });
+    }
+
+    private async Task ModelAsync(HttpContext context, string id)
+    {
+        if (await RefusedAsync(context, null)) return;
+        await context.Response.WriteAsJsonAsync(new { type = "model", id });
+    }
+
+    private async Task CountTokensAsync(HttpContext context)
+    {
+        using var body = JsonDocument.Parse(CallOf(context).Body);
+        if (await RefusedAsync(context, body.RootElement.GetProperty("model").GetString())) return;
+        await context.Response.WriteAsJsonAsync(new { input_tokens = Usage.Input });
+    }
+
+    private async Task ChatCompletionsAsync(HttpContext context)
+    {
+        using var body = JsonDocument.Parse(CallOf(context).Body);
         var model = body.RootElement.GetProperty("model").GetString();
+        if (await RefusedAsync(context, model)) return;
+        await context.Response.WriteAsJsonAsync(new
+        {
+            id = "chatcmpl-standin",
+            @object = "chat.completion",
+            model,
+            choices = new[] { new { index = 0, message = new { role = "assistant", content = "hello" }, finish_reason = "stop" } },
+            usage = new { prompt_tokens = Usage.Input, completion_tokens = Usage.Output, total_tokens = Usage.Input + Usage.Output },
+        });
+    }
+
+    private async Task MessagesAsync(HttpContext context)
+    {
+        var response = context.Response;
+        using var body = JsonDocument.Parse(CallOf(context).Body);
+        var model = body.RootElement.GetProperty("model").GetString();
+        if (await RefusedAsync(context, model)) return;
         var stream = body.RootElement.TryGetProperty("stream", out var s) && s.ValueKind == JsonValueKind.True;
         var holder = body.RootElement.TryGetProperty("metadata", out var metadata) && metadata.TryGetProperty("user_id", out var user) ? user.GetString() ?? "" : "";
         var gate = _gates.TryGetValue(holder, out var g) ? g : null;

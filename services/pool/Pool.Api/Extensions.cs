@@ -44,6 +44,7 @@ internal static class Extensions
     {
         builder.Services.AddOptions<RelayOptions>().BindConfiguration(RelayOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<RelaySlots>();
+        builder.Services.AddSingleton<AccountCheck>();
         builder.Services.AddSingleton<UsageRecorder>();
         builder.Services.AddScoped<UsageQueries>();
         builder.Services.AddScoped<AccountScheduler>();

@@ -71,7 +71,7 @@ public sealed class AccountScheduler(PoolDbContext db, NpgsqlDataSource dataSour
         return (Outcome.AllBusy, null);
     }
 
-    /// <summary>A 429 from the upstream: the account rests until <paramref name="until"/> and loses its conversations.</summary>
+    /// <summary>A 429 the upstream attributes to the account: it rests until <paramref name="until"/> and loses its conversations.</summary>
     public async Task MarkRateLimitedAsync(Guid accountId, DateTimeOffset until)
     {
         logger.LogWarning("Upstream account {AccountId} is rate limited until {Until}", accountId, until);
@@ -80,7 +80,7 @@ public sealed class AccountScheduler(PoolDbContext db, NpgsqlDataSource dataSour
         await DropConversationsAsync(accountId);
     }
 
-    /// <summary>A 401/403 from the upstream: the account's credential no longer works, so it leaves the schedule.</summary>
+    /// <summary>The account's own check was refused (401/403): its credential no longer works, so it leaves the schedule.</summary>
     public async Task MarkUnauthorizedAsync(Guid accountId)
     {
         logger.LogWarning("Upstream account {AccountId} refused its credential; marked invalid", accountId);

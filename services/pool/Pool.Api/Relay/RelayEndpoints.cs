@@ -24,7 +24,7 @@ public static class RelayEndpoints
 
     public static IEndpointRouteBuilder MapRelay(this IEndpointRouteBuilder app)
     {
-        app.Map("/relay/v1/{**rest}", RelayAsync).ExcludeFromDescription();
+        app.Map(RelayedEndpoints.Prefix + "/{**rest}", RelayAsync).ExcludeFromDescription();
 
         var relay = app.MapGroup("/api/pool/relay").WithTags("Relay").WithRequestValidation();
         relay.MapGet("/usage", UsageAsync).RequirePermission(Permissions.Pool.Relay);
@@ -35,11 +35,11 @@ public static class RelayEndpoints
         return app;
     }
 
-    private static async Task RelayAsync(HttpContext context, string? rest, RelayForwarder forwarder)
+    private static async Task RelayAsync(HttpContext context, RelayForwarder forwarder)
     {
         try
         {
-            if (await forwarder.RelayAsync(context, rest ?? "") is { } refusal)
+            if (await forwarder.RelayAsync(context) is { } refusal)
             {
                 await refusal.ExecuteAsync(context);
             }

@@ -12,7 +12,7 @@ namespace Pool.Api.Relay;
 /// streams the answer back as it arrives while metering its usage, and releases every slot when the response ends.
 /// </summary>
 public sealed class RelayForwarder(
-    AccountScheduler scheduler, RelaySlots slots, UsageRecorder usage, UsageQueries queries, MotherTokens tokens,
+    AccountScheduler scheduler, AccountCheck check, RelaySlots slots, UsageRecorder usage, UsageQueries queries, MotherTokens tokens,
     IHttpClientFactory clients, TimeProvider time, IOptions<RelayOptions> options, PoolMetrics metrics, ILogger<RelayForwarder> logger)
 {
     public const string ClientName = "relay-upstream";
@@ -25,10 +25,15 @@ public sealed class RelayForwarder(
         "connection", "keep-alive", "transfer-encoding", "content-length", "set-cookie", "proxy-connection", "upgrade", "trailer",
     };
 
-    public async Task<IResult?> RelayAsync(HttpContext context, string rest)
+    public async Task<IResult?> RelayAsync(HttpContext context)
     {
         var settings = options.Value;
         var user = context.User;
+        if (RelayedEndpoints.Match(context.Request.Method, context.Request.Path) is not { } endpoint)
+        {
+            return Refuse(StatusCodes.Status404NotFound, "endpoint_not_relayed",
+                "Only model endpoints are relayed: POST /v1/messages, POST /v1/messages/count_tokens, GET /v1/models, GET /v1/models/{id} and POST /v1/chat/completions.");
+        }
         if (user.CredentialTypeOf() != InternalClaims.Types.ApiKey || user.CredentialIdOf() is not { Length: > 0 } apiKeyId)
         {
             return Refuse(StatusCodes.Status403Forbidden, "api_key_required", "Relay routes take an API key.");
@@ -70,11 +75,11 @@ public sealed class RelayForwarder(
         }
         await using (keySlot)
         {
-            return await ScheduleAndRelayAsync(context, upstream, rest, request, apiKeyId, keySlot);
+            return await ScheduleAndRelayAsync(context, upstream, endpoint, request, apiKeyId, keySlot);
         }
     }
 
-    private async Task<IResult?> ScheduleAndRelayAsync(HttpContext context, Uri upstream, string rest, RelayRequest request,
+    private async Task<IResult?> ScheduleAndRelayAsync(HttpContext context, Uri upstream, RelayedEndpoint endpoint, RelayRequest request,
         string apiKeyId, RelaySlots.Slot? keySlot)
     {
         var tried = new HashSet<Guid>();
@@ -102,7 +107,7 @@ public sealed class RelayForwarder(
                     HttpResponseMessage response;
                     try
                     {
-                        response = await SendAsync(context, upstream, rest, request.Body, account);
+                        response = await SendAsync(context, upstream, endpoint, request.Body, account);
                     }
                     catch (HttpRequestException e)
                     {
@@ -110,7 +115,7 @@ public sealed class RelayForwarder(
                         unreachable = true;
                         continue;
                     }
-                    if (await RefusedAccountAsync(response, account))
+                    if (await RefusedAccountAsync(response, upstream, account))
                     {
                         refused?.Dispose();
                         refused = response;
@@ -136,15 +141,22 @@ public sealed class RelayForwarder(
         }
     }
 
-    /// <summary>Whether the upstream refused this account (rather than the request), so another account should be tried.</summary>
-    private async Task<bool> RefusedAccountAsync(HttpResponseMessage response, RelayAccount account)
+    /// <summary>
+    /// Whether the upstream refused this account (rather than the request), so another account should be tried. A 429
+    /// rests the account only when the upstream attributes it to the account; a 401/403 marks it invalid only when the
+    /// account's own check call is refused too. Anything else the request caused is the client's answer.
+    /// </summary>
+    private async Task<bool> RefusedAccountAsync(HttpResponseMessage response, Uri upstream, RelayAccount account)
     {
         switch (response.StatusCode)
         {
             case HttpStatusCode.TooManyRequests:
-                await scheduler.MarkRateLimitedAsync(account.Id, time.GetUtcNow() + RetryAfter(response));
+                var now = time.GetUtcNow();
+                if (RateLimits.RestOf(response.Headers, now, options.Value) is not { } rest) return false;
+                await scheduler.MarkRateLimitedAsync(account.Id, now + rest);
                 return true;
             case HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden:
+                if (await check.CheckAsync(upstream, account) != AccountCheck.Result.Refused) return false;
                 await scheduler.MarkUnauthorizedAsync(account.Id);
                 return true;
             case (HttpStatusCode)529 or HttpStatusCode.ServiceUnavailable or HttpStatusCode.BadGateway:
@@ -154,17 +166,10 @@ public sealed class RelayForwarder(
         }
     }
 
-    private TimeSpan RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
-    {
-        { Delta: { } delta } when delta > TimeSpan.Zero => delta,
-        { Date: { } date } when date > time.GetUtcNow() => date - time.GetUtcNow(),
-        _ => TimeSpan.FromSeconds(options.Value.RateLimitedSeconds),
-    };
-
-    private async Task<HttpResponseMessage> SendAsync(HttpContext context, Uri upstream, string rest, byte[] body, RelayAccount account)
+    private async Task<HttpResponseMessage> SendAsync(HttpContext context, Uri upstream, RelayedEndpoint endpoint, byte[] body, RelayAccount account)
     {
         var request = context.Request;
-        var target = new Uri(upstream, upstream.AbsolutePath.TrimEnd('/') + "/v1/" + rest + request.QueryString);
+        var target = new Uri(upstream, upstream.AbsolutePath.TrimEnd('/') + endpoint.UpstreamPath + request.QueryString);
         var message = new HttpRequestMessage(new HttpMethod(request.Method), target);
         if (body.Length > 0 || HttpMethods.IsPost(request.Method) || HttpMethods.IsPut(request.Method) || HttpMethods.IsPatch(request.Method))
         {

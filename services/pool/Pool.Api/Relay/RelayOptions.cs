@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Pool.Api.Relay;
 
 /// <summary>The <c>Relay</c> configuration section: the numbers of SPEC.md "relay".</summary>
-public sealed class RelayOptions
+public sealed class RelayOptions : IValidatableObject
 {
     public const string Section = "Relay";
 
@@ -30,9 +30,25 @@ public sealed class RelayOptions
     [Range(0, 10_000)]
     public int AccountConcurrency { get; set; }
 
-    /// <summary>How long an account rests after a 429 that named no Retry-After.</summary>
+    /// <summary>How long an account rests after a 429 the upstream attributes to it but that names no Retry-After or reset.</summary>
     [Range(1, 86_400)]
     public int RateLimitedSeconds { get; set; } = 3600;
+
+    /// <summary>The shortest rest of a rate-limited account, whatever the upstream said.</summary>
+    [Range(0, 86_400)]
+    public int RateLimitMinSeconds { get; set; } = 1;
+
+    /// <summary>The longest rest of a rate-limited account, whatever the upstream said.</summary>
+    [Range(1, 86_400)]
+    public int RateLimitMaxSeconds { get; set; } = 3600;
+
+    /// <summary>How long the check call (<c>GET /v1/models</c>) after a 401/403 may take before it counts as inconclusive.</summary>
+    [Range(1, 120)]
+    public int AccountCheckTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>How long a passed check is trusted, so refused requests do not each cause a check; 0: check every time.</summary>
+    [Range(0, 3600)]
+    public int AccountCheckCacheSeconds { get; set; } = 60;
 
     /// <summary>Accounts tried for one request when the upstream refuses (429, 401, 403, overloaded).</summary>
     [Range(1, 10)]
@@ -57,6 +73,15 @@ public sealed class RelayOptions
         ["claude-3-5-haiku"] = new(0.8m, 4m, 1m, 0.08m),
         ["claude-3-haiku"] = new(0.25m, 1.25m, 0.3m, 0.03m),
     };
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (RateLimitMinSeconds > RateLimitMaxSeconds)
+        {
+            yield return new ValidationResult("Relay:RateLimitMinSeconds must not exceed Relay:RateLimitMaxSeconds.",
+                [nameof(RateLimitMinSeconds), nameof(RateLimitMaxSeconds)]);
+        }
+    }
 
     /// <summary>The price of the longest configured prefix of the model's name; unknown models cost nothing.</summary>
     public ModelPrice PriceOf(string model)
