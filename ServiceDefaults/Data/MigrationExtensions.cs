@@ -41,8 +41,10 @@ public static class MigrationExtensions
             await using (var scope = services.CreateAsyncScope())
             {
                 var db = scope.ServiceProvider.GetRequiredService<TContext>();
+                // On the context's own connection, opened here so that EF Core keeps it open (and the lock held) throughout.
+                await db.Database.OpenConnectionAsync(cancellationToken);
                 var migrating = new PostgresDistributedLock(
-                    new PostgresAdvisoryLockKey($"migrations:{typeof(TContext).Name}", allowHashing: true), db.Database.GetConnectionString()!);
+                    new PostgresAdvisoryLockKey($"migrations:{typeof(TContext).Name}", allowHashing: true), db.Database.GetDbConnection());
                 await using (await migrating.AcquireAsync(cancellationToken: cancellationToken))
                 {
                     logger.LogInformation("Applying pending migrations of {Context}", typeof(TContext).Name);

@@ -12,7 +12,15 @@ public sealed class ReplicaTests
     [Fact]
     public async Task With_two_instances_of_each_service_the_gateway_uses_both_and_keeps_serving_when_one_is_killed()
     {
-        await using var appHost = AppHostProcess.Start("--replicas", "2");
+        // The gateway's rate limits would answer most of these requests itself; they have their own tests.
+        var unlimited = new Dictionary<string, string>
+        {
+            ["RateLimits__PerIpPerSecond"] = "10000",
+            ["RateLimits__PerIpBurst"] = "10000",
+            ["RateLimits__PerCredentialPerSecond"] = "10000",
+            ["RateLimits__PerCredentialBurst"] = "10000",
+        };
+        await using var appHost = AppHostProcess.Start(unlimited, "--replicas", "2");
         await appHost.WaitUntilHealthyAsync(TimeSpan.FromSeconds(240));
 
         var processes = MarkedProcesses.Find(appHost.Marker);

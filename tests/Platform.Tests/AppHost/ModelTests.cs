@@ -1,6 +1,6 @@
-using Microsoft.Extensions.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using Microsoft.Extensions.Hosting;
 using Platform.LocalServers;
 
 namespace Platform.Tests.AppHost;
