@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Components;
+
+namespace WebConsole.Api;
+
+/// <summary>pool: groups and their sync, mothers, the pool job queue.</summary>
+public sealed class PoolClient(HttpClient http, Session session, NavigationManager navigation)
+    : ApiClient(http, session, navigation, "pool")
+{
+    public Task<Paged<PoolGroup>> GroupsAsync(int page = 1, int pageSize = 200) =>
+        GetAsync<Paged<PoolGroup>>("/api/pool/pool-groups?" + Query(("page", page), ("pageSize", pageSize)));
+
+    public Task<PoolGroup> CreateGroupAsync(PoolGroupRequest request) =>
+        SendAsync<PoolGroup>(HttpMethod.Post, "/api/pool/pool-groups", request);
+
+    public Task<SyncResult> SyncGroupAsync(Guid id) =>
+        SendAsync<SyncResult>(HttpMethod.Post, $"/api/pool/pool-groups/{id}/sync", new { });
+
+    public Task<Paged<Mother>> MothersAsync(int page, int pageSize) =>
+        GetAsync<Paged<Mother>>("/api/pool/mothers?" + Query(("page", page), ("pageSize", pageSize)));
+
+    public Task<Mother> CreateMotherAsync(CreateMotherRequest request) =>
+        SendAsync<Mother>(HttpMethod.Post, "/api/pool/mothers", request);
+
+    public Task<Paged<Job>> JobsAsync(int page, int pageSize, string? type, string? status) =>
+        GetAsync<Paged<Job>>("/api/pool/jobs?" + Query(("page", page), ("pageSize", pageSize), ("type", type), ("status", status)));
+
+    public Task<Job> JobAsync(Guid id) => GetAsync<Job>($"/api/pool/jobs/{id}");
+
+    public Task<Job> RetryJobAsync(Guid id) => SendAsync<Job>(HttpMethod.Post, $"/api/pool/jobs/{id}/retry", null);
+}
