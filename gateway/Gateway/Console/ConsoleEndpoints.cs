@@ -14,31 +14,42 @@ public static class ConsoleEndpoints
     public static WebApplication MapConsole(this WebApplication app)
     {
         app.MapStaticAssets();
-        var index = ServeIndex(app);
+        var assets = new Lazy<Dictionary<string, RouteEndpoint>>(() => StaticAssets(app));
+        var index = Serve(assets, _ => IndexRoute);
         // Routing takes /console and /console/ alike: the app's base address is the latter.
         app.MapGet(BasePath, context => context.Request.Path.Value!.EndsWith('/')
             ? index(context)
             : Results.Redirect(BasePath + "/").ExecuteAsync(context)).ExcludeFromDescription();
+        // The packages' assets (QuickGrid's module) keep their own base path, /_content/; the app asks for them below its own.
+        app.MapGet(BasePath + "/_content/{**path}", Serve(assets, context => "_content/" + context.GetRouteValue("path"))).ExcludeFromDescription();
         // Addresses of the console's pages (no file extension) are the app's own routes: index.html answers them.
         app.MapFallback(BasePath + "/{**path:nonfile}", index);
         return app;
     }
 
-    /// <summary>
-    /// Answers as the static-asset endpoint of <c>index.html</c> (uncompressed: it is small), with its headers
-    /// (no-cache, ETag). The endpoint is made the request's own, as the static-asset handlers read it from there.
-    /// </summary>
-    private static RequestDelegate ServeIndex(WebApplication app)
+    /// <summary>The static-asset endpoints by route, uncompressed variants only (those served here are small).</summary>
+    private static Dictionary<string, RouteEndpoint> StaticAssets(WebApplication app)
     {
-        var index = new Lazy<RouteEndpoint>(() =>
-            ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>()
-                .FirstOrDefault(e => e.RoutePattern.RawText == IndexRoute && e.RequestDelegate is not null
-                    && e.Metadata.GetMetadata<ContentEncodingMetadata>() is null)
-            ?? throw new InvalidOperationException($"The console's {IndexRoute} is not among the gateway's static assets: is web/Console referenced?"));
-        return context =>
-        {
-            context.SetEndpoint(index.Value);
-            return index.Value.RequestDelegate!(context);
-        };
+        var endpoints = ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>()
+            .Where(e => e.RequestDelegate is not null && e.Metadata.GetMetadata<ContentEncodingMetadata>() is null && e.RoutePattern.RawText is not null)
+            .DistinctBy(e => e.RoutePattern.RawText)
+            .ToDictionary(e => e.RoutePattern.RawText!, StringComparer.Ordinal);
+        return endpoints.ContainsKey(IndexRoute) ? endpoints
+            : throw new InvalidOperationException($"The console's {IndexRoute} is not among the gateway's static assets: is web/Console referenced?");
     }
+
+    /// <summary>
+    /// Answers as the static-asset endpoint of another route, with its headers (cache, ETag). The endpoint is made the
+    /// request's own, as the static-asset handlers read it from there.
+    /// </summary>
+    private static RequestDelegate Serve(Lazy<Dictionary<string, RouteEndpoint>> assets, Func<HttpContext, string> route) => context =>
+    {
+        if (!assets.Value.TryGetValue(route(context), out var endpoint))
+        {
+            return Results.Problem(statusCode: StatusCodes.Status404NotFound, detail: "The console has no such file.",
+                extensions: new Dictionary<string, object?> { ["code"] = "not_found" }).ExecuteAsync(context);
+        }
+        context.SetEndpoint(endpoint);
+        return endpoint.RequestDelegate!(context);
+    };
 }
