@@ -32,6 +32,8 @@ public sealed class ConsoleFixture : IAsyncLifetime
         }
         await Platform.InitializeAsync();
         Console = new Uri(Gateway.BaseAddress!, "/console/");
+        // A cold start of the app on a busy two-core machine takes a few seconds; every wait is a deadline, not a sleep.
+        Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new()
         {
