@@ -40,3 +40,10 @@ public sealed record Job(Guid Id, string Type, string Status, System.Text.Json.J
 {
     public bool IsLive => Status is "pending" or "running";
 }
+
+public sealed record CreateCodesRequest(int Count, Guid PoolGroupId, int SeatDays, string? Prefix);
+
+public sealed record CreatedCodes(Guid BatchId, IReadOnlyList<string> Codes);
+
+public sealed record RedeemCode(Guid Id, Guid BatchId, string? Prefix, Guid PoolGroupId, int SeatDays, string Status, DateTimeOffset? ExpiresAt,
+    DateTimeOffset CreatedAt, Guid? UsedBy, DateTimeOffset? UsedAt);
