@@ -13,6 +13,7 @@ public sealed class AccessTests(ConsoleFixture console)
             await page.GotoAsync("");
             await console.SignInAsync(page, email);
             await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Welcome" })).ToBeVisibleAsync();
+            await ConsoleFixture.DocumentAsync(page, "home-without-grants");
             var nav = page.GetByRole(AriaRole.Navigation, new() { Name = "Main" });
             await Assertions.Expect(nav.GetByRole(AriaRole.Link, new() { Name = "Home" })).ToBeVisibleAsync();
             foreach (var operatorPage in new[] { "Users", "Pool groups", "Mothers", "Jobs", "System" })
@@ -22,6 +23,7 @@ public sealed class AccessTests(ConsoleFixture console)
 
             await page.GotoAsync("users");
             await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Not allowed. This page needs the users.profiles grant (read)");
+            await ConsoleFixture.DocumentAsync(page, "not-allowed");
 
             // Every operator page names its own grant.
             await page.GotoAsync("pool/jobs");

@@ -58,7 +58,12 @@ public sealed class ConsoleFixture : IAsyncLifetime
     /// <summary>A fresh browser (its own cookies and cache) whose pages' relative addresses are the console's.</summary>
     public async Task<IPage> NewPageAsync(string? storageState = null)
     {
-        var context = await Browser.NewContextAsync(new() { BaseURL = Console.ToString(), StorageState = storageState });
+        var context = await Browser.NewContextAsync(new()
+        {
+            BaseURL = Console.ToString(),
+            StorageState = storageState,
+            ViewportSize = new() { Width = 1200, Height = 760 },
+        });
         context.SetDefaultTimeout(15_000);
         var page = await context.NewPageAsync();
         // What the page said and what failed, for a failing test's message (Describe).
@@ -84,6 +89,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
         await page.GetByLabel("Email address").FillAsync(email);
         await page.GetByRole(AriaRole.Button, new() { Name = "Send code" }).ClickAsync();
         await Assertions.Expect(page.GetByText($"A code was sent to {email}")).ToBeVisibleAsync();
+        await DocumentAsync(page, "sign-in");
         await page.GetByLabel("Code").FillAsync(await CodeSentToAsync(email));
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
@@ -148,6 +154,33 @@ public sealed class ConsoleFixture : IAsyncLifetime
         {
             await page.Context.CloseAsync();
         }
+    }
+
+    /// <summary>
+    /// With <c>CONSOLE_SCREENSHOTS=1</c>, saves the page as <c>docs/console/NAME.png</c> (<c>docs/console.md</c> shows
+    /// them); otherwise nothing, so that a test run leaves the work tree as it was.
+    /// </summary>
+    public static async Task DocumentAsync(IPage page, string name)
+    {
+        if (Environment.GetEnvironmentVariable("CONSOLE_SCREENSHOTS") != "1")
+        {
+            return;
+        }
+        var folder = Path.Combine(RepositoryRoot(), "docs", "console");
+        Directory.CreateDirectory(folder);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(folder, name + ".png"), FullPage = true });
+    }
+
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "aspire.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException("aspire.sln not found above " + AppContext.BaseDirectory);
     }
 
     private static async Task ScreenshotAsync(IPage page, string name)

@@ -28,10 +28,12 @@ public sealed partial class PoolPagesTests(ConsoleFixture console)
             var row = page.GetByRole(AriaRole.Row).Filter(new() { HasText = $"{group}@mothers.example.test" });
             await Assertions.Expect(row).ToContainTextAsync("0 / 3");
             await Assertions.Expect(row).ToContainTextAsync("active");
+            await ConsoleFixture.DocumentAsync(page, "mothers");
 
             await page.GetByRole(AriaRole.Link, new() { Name = "Pool groups" }).ClickAsync();
             await page.GetByRole(AriaRole.Button, new() { Name = $"Sync {group}" }).ClickAsync();
             await Assertions.Expect(page.GetByRole(AriaRole.Status).GetByText($"Sync of {group}: 1 enqueued, 0 reused.")).ToBeVisibleAsync();
+            await ConsoleFixture.DocumentAsync(page, "pool-groups-sync");
 
             // Half a second later: the Jobs page, showing just that job, which the pool's runner finishes.
             await Assertions.Expect(page).ToHaveURLAsync(JobsOfSync());
@@ -39,11 +41,15 @@ public sealed partial class PoolPagesTests(ConsoleFixture console)
             await Assertions.Expect(page.GetByText("Showing the 1 jobs of the last sync.")).ToBeVisibleAsync();
             var job = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "pool_sync_mother" });
             await Assertions.Expect(job).ToHaveCountAsync(1);
-            await Assertions.Expect(job).ToContainTextAsync("succeeded", new() { Timeout = 30_000 });
+            // The status cell itself (the progress cell says "0 succeeded" from the start).
+            await Assertions.Expect(job.GetByRole(AriaRole.Cell, new() { Name = "succeeded", Exact = true })).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            await Assertions.Expect(job).ToContainTextAsync("1 succeeded, 0 failed of 1");
+            await ConsoleFixture.DocumentAsync(page, "jobs");
 
             await job.GetByRole(AriaRole.Link).ClickAsync();
             await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Payload" })).ToBeVisibleAsync();
             await Assertions.Expect(page.GetByText("succeeded", new() { Exact = true })).ToBeVisibleAsync();
+            await ConsoleFixture.DocumentAsync(page, "job");
         });
     }
 
@@ -57,6 +63,7 @@ public sealed partial class PoolPagesTests(ConsoleFixture console)
             await page.GetByRole(AriaRole.Button, new() { Name = "Create group" }).ClickAsync();
             var problem = page.GetByRole(AriaRole.Alert);
             await Assertions.Expect(problem).ToContainTextAsync("name: name is required: 1 to 100 letters, digits, '-', '_' or '.'.");
+            await ConsoleFixture.DocumentAsync(page, "pool-groups-refused");
         });
     }
 

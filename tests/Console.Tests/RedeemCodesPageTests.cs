@@ -39,6 +39,7 @@ public sealed partial class RedeemCodesPageTests(ConsoleFixture console)
             var rows = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "unused" });
             await Assertions.Expect(rows).ToHaveCountAsync(4);
             await Assertions.Expect(page.GetByRole(AriaRole.Table)).Not.ToContainTextAsync(plain[0]);
+            await ConsoleFixture.DocumentAsync(page, "redeem-codes");
         });
     }
 

@@ -15,6 +15,7 @@ public sealed partial class SignInTests(ConsoleFixture console)
             await Assertions.Expect(page).ToHaveURLAsync(UsersPage());
             await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Users" })).ToBeVisibleAsync();
             await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = "admin@example.test", Exact = true })).ToBeVisibleAsync();
+            await ConsoleFixture.DocumentAsync(page, "users");
         });
     }
 

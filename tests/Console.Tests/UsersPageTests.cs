@@ -34,6 +34,7 @@ public sealed partial class UsersPageTests(ConsoleFixture console)
             await row.GetByRole(AriaRole.Button, new() { Name = $"Disable {email}" }).ClickAsync();
             await Assertions.Expect(page.GetByRole(AriaRole.Status).GetByText($"{email} is disabled.")).ToBeVisibleAsync();
             await Assertions.Expect(row).ToContainTextAsync("disabled");
+            await ConsoleFixture.DocumentAsync(page, "users-disabled");
 
             await page.GetByLabel("Status").SelectOptionAsync("disabled");
             await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();

@@ -17,6 +17,8 @@ builder.Services.AddScoped<Toasts>();
 builder.Services.AddScoped<IdentityClient>();
 builder.Services.AddScoped<UsersClient>();
 builder.Services.AddScoped<PoolClient>();
+// Pages of one domain write only through their own domain's client; they may read another's through its reader.
+builder.Services.AddScoped<IPoolReader>(services => services.GetRequiredService<PoolClient>());
 builder.Services.AddScoped<SystemClient>();
 
 await builder.Build().RunAsync();

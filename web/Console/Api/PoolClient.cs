@@ -2,9 +2,15 @@ using Microsoft.AspNetCore.Components;
 
 namespace WebConsole.Api;
 
+/// <summary>What pages of other domains may read from pool (and nothing they could write with).</summary>
+public interface IPoolReader
+{
+    Task<Paged<PoolGroup>> GroupsAsync(int page = 1, int pageSize = 200);
+}
+
 /// <summary>pool: groups and their sync, mothers, the pool job queue.</summary>
 public sealed class PoolClient(HttpClient http, Session session, NavigationManager navigation)
-    : ApiClient(http, session, navigation, "pool")
+    : ApiClient(http, session, navigation, "pool"), IPoolReader
 {
     public Task<Paged<PoolGroup>> GroupsAsync(int page = 1, int pageSize = 200) =>
         GetAsync<Paged<PoolGroup>>("/api/pool/pool-groups?" + Query(("page", page), ("pageSize", pageSize)));
