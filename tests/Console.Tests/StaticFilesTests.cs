@@ -41,6 +41,15 @@ public sealed partial class StaticFilesTests(ConsoleFixture console)
 
         using var missing = await client.GetAsync("/console/_framework/no-such-file.js");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        // Files only: other methods are refused, and paths outside the console stay unknown to every method.
+        using (var post = await client.PostAsync("/console/users", null))
+        {
+            Assert.Equal(HttpStatusCode.MethodNotAllowed, post.StatusCode);
+        }
+        using (var elsewhere = await client.PostAsync("/no-such-path", null))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, elsewhere.StatusCode);
+        }
     }
 
     [GeneratedRegex("src=\"(_framework/blazor\\.webassembly\\.[a-z0-9]+\\.js)\"")]

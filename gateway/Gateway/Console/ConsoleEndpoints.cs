@@ -11,6 +11,11 @@ public static class ConsoleEndpoints
     public const string BasePath = "/console";
     private const string IndexRoute = "console/index.html";
 
+    /// <remarks>
+    /// Run from a build (not a publish), static assets would also add a catch-all <c>{**path:file}</c> endpoint for
+    /// files created after the build; <c>DisableStaticAssetNotFoundRuntimeFallback</c> (appsettings.json) leaves it out,
+    /// since it turned every other path's unknown POST into 405 instead of 404.
+    /// </remarks>
     public static WebApplication MapConsole(this WebApplication app)
     {
         app.MapStaticAssets();
@@ -23,7 +28,7 @@ public static class ConsoleEndpoints
         // The packages' assets (QuickGrid's module) keep their own base path, /_content/; the app asks for them below its own.
         app.MapGet(BasePath + "/_content/{**path}", Serve(assets, context => "_content/" + context.GetRouteValue("path"))).ExcludeFromDescription();
         // Addresses of the console's pages (no file extension) are the app's own routes: index.html answers them.
-        app.MapFallback(BasePath + "/{**path:nonfile}", index);
+        app.MapMethods(BasePath + "/{**path:nonfile}", [HttpMethods.Get, HttpMethods.Head], index).WithOrder(int.MaxValue).ExcludeFromDescription();
         return app;
     }
 

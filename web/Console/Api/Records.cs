@@ -47,3 +47,12 @@ public sealed record CreatedCodes(Guid BatchId, IReadOnlyList<string> Codes);
 
 public sealed record RedeemCode(Guid Id, Guid BatchId, string? Prefix, Guid PoolGroupId, int SeatDays, string Status, DateTimeOffset? ExpiresAt,
     DateTimeOffset CreatedAt, Guid? UsedBy, DateTimeOffset? UsedAt);
+
+public sealed record RedeemRequest(string Code);
+
+public sealed record RedeemedSeat(Guid MotherId, string TeamId, string Email, DateTimeOffset? ExpiresAt);
+
+public sealed record Redemption(Guid Id, string Status, RedeemedSeat? Seat, string? Reason, DateTimeOffset CreatedAt)
+{
+    public bool IsPending => Status == "pending";
+}

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Components;
 
 namespace WebConsole.Api;
 
-/// <summary>users: the admin list of profiles, disable and enable; redeem code batches.</summary>
+/// <summary>users: the admin list of profiles, disable and enable; redeem code batches; one's own redemptions.</summary>
 public sealed class UsersClient(HttpClient http, Session session, NavigationManager navigation)
     : ApiClient(http, session, navigation, "users")
 {
@@ -18,4 +18,11 @@ public sealed class UsersClient(HttpClient http, Session session, NavigationMana
 
     public Task<Paged<RedeemCode>> CodesAsync(int page, int pageSize, Guid? batchId, string? status) =>
         GetAsync<Paged<RedeemCode>>("/api/users/redeem-codes?" + Query(("page", page), ("pageSize", pageSize), ("batchId", batchId), ("status", status)));
+
+    /// <summary>Redeems a code for the signed-in person: pending until pool has allocated (or refused) a seat.</summary>
+    public Task<Redemption> RedeemAsync(string code) => SendAsync<Redemption>(HttpMethod.Post, "/api/users/redemptions", new RedeemRequest(code));
+
+    public Task<Redemption> RedemptionAsync(Guid id) => GetAsync<Redemption>($"/api/users/redemptions/{id}");
+
+    public Task<Paged<Redemption>> MyRedemptionsAsync() => GetAsync<Paged<Redemption>>("/api/users/redemptions?page=1&pageSize=20");
 }
