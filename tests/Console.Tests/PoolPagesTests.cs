@@ -38,7 +38,7 @@ public sealed partial class PoolPagesTests(ConsoleFixture console)
             // Half a second later: the Jobs page, showing just that job, which the pool's runner finishes.
             await Assertions.Expect(page).ToHaveURLAsync(JobsOfSync());
             await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Jobs" })).ToBeVisibleAsync();
-            await Assertions.Expect(page.GetByText("Showing the 1 jobs of the last sync.")).ToBeVisibleAsync();
+            await Assertions.Expect(page.GetByText("Showing the 1 jobs just started.")).ToBeVisibleAsync();
             var job = page.GetByRole(AriaRole.Row).Filter(new() { HasText = "pool_sync_mother" });
             await Assertions.Expect(job).ToHaveCountAsync(1);
             // The status cell itself (the progress cell says "0 succeeded" from the start).

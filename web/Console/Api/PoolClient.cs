@@ -10,7 +10,7 @@ public interface IPoolReader
 
 /// <summary>pool: groups and their sync, mothers, the pool job queue.</summary>
 public sealed class PoolClient(HttpClient http, Session session, NavigationManager navigation)
-    : ApiClient(http, session, navigation, "pool"), IPoolReader
+    : ApiClient(http, session, navigation, "pool"), IPoolReader, IJobQueue
 {
     public Task<Paged<PoolGroup>> GroupsAsync(int page = 1, int pageSize = 200) =>
         GetAsync<Paged<PoolGroup>>("/api/pool/pool-groups?" + Query(("page", page), ("pageSize", pageSize)));

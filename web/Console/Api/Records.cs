@@ -56,3 +56,9 @@ public sealed record Redemption(Guid Id, string Status, RedeemedSeat? Seat, stri
 {
     public bool IsPending => Status == "pending";
 }
+
+public sealed record BulkFilter(string? Status, string? Q);
+
+public sealed record BulkStatusRequest(IReadOnlyList<Guid>? UserIds, BulkFilter? Filter);
+
+public sealed record BulkStatusAccepted(Guid JobId, bool Created, int Users);
