@@ -54,6 +54,32 @@ public sealed partial class PoolPagesTests(ConsoleFixture console)
     }
 
     [Fact]
+    public async Task A_mothers_page_shows_its_seats_and_changes_its_seat_limit_and_scheduling()
+    {
+        var group = "m-" + Guid.NewGuid().ToString("N")[..10];
+        var page = await console.AdminPageAsync();
+        await console.OnPageAsync(page, async () =>
+        {
+            await OperatorSteps.CreateGroupAsync(page, group);
+            await OperatorSteps.AddMotherAsync(page, group, seats: 2);
+            await page.GetByRole(AriaRole.Link, new() { Name = "mother of " + group }).ClickAsync();
+
+            await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "mother of " + group })).ToBeVisibleAsync();
+            var seats = page.GetByRole(AriaRole.Row).Filter(new() { Has = page.GetByRole(AriaRole.Cell, new() { Name = "free", Exact = true }) });
+            await Assertions.Expect(seats).ToHaveCountAsync(2);
+
+            await page.GetByLabel("Seat limit").FillAsync("4");
+            await page.GetByLabel("Schedulable").UncheckAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+            await Assertions.Expect(page.GetByRole(AriaRole.Status).GetByText($"Mother mother of {group} saved.")).ToBeVisibleAsync();
+            var facts = page.GetByRole(AriaRole.Definition);
+            await Assertions.Expect(facts.Filter(new() { HasText = "0 / 4" })).ToHaveCountAsync(1);
+            await Assertions.Expect(facts.Filter(new() { HasTextRegex = new Regex("^no$") })).ToHaveCountAsync(1); // schedulable
+            await ConsoleFixture.DocumentAsync(page, "mother");
+        });
+    }
+
+    [Fact]
     public async Task A_refused_form_shows_the_field_and_the_detail_as_the_api_words_them()
     {
         var page = await console.AdminPageAsync("pool/groups");

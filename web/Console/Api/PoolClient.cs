@@ -27,6 +27,14 @@ public sealed class PoolClient(HttpClient http, Session session, NavigationManag
     public Task<Mother> CreateMotherAsync(CreateMotherRequest request) =>
         SendAsync<Mother>(HttpMethod.Post, "/api/pool/mothers", request);
 
+    public Task<Mother> MotherAsync(Guid id) => GetAsync<Mother>($"/api/pool/mothers/{id}");
+
+    /// <summary>Changes only what the request names (a new token is checked upstream first).</summary>
+    public Task<Mother> UpdateMotherAsync(Guid id, UpdateMotherRequest request) =>
+        SendAsync<Mother>(HttpMethod.Patch, $"/api/pool/mothers/{id}", request);
+
+    public Task<Seats> SeatsAsync(Guid id) => GetAsync<Seats>($"/api/pool/mothers/{id}/seats");
+
     public Task<Paged<Job>> JobsAsync(int page, int pageSize, string? type, string? status) =>
         GetAsync<Paged<Job>>("/api/pool/jobs?" + Query(("page", page), ("pageSize", pageSize), ("type", type), ("status", status)));
 

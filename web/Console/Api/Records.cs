@@ -62,3 +62,9 @@ public sealed record BulkFilter(string? Status, string? Q);
 public sealed record BulkStatusRequest(IReadOnlyList<Guid>? UserIds, BulkFilter? Filter);
 
 public sealed record BulkStatusAccepted(Guid JobId, bool Created, int Users);
+
+public sealed record UpdateMotherRequest(int? SeatLimit = null, string? AccessToken = null, bool? Schedulable = null, bool? ClearRateLimit = null);
+
+public sealed record Seat(int Slot, string Status, string? TeamId, string? Email, DateTimeOffset? ExpiresAt);
+
+public sealed record Seats(IReadOnlyList<Seat> Items);
