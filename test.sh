@@ -6,6 +6,7 @@ set -uo pipefail
 cd "$(dirname "$0")"
 source scripts/prerequisites.sh
 ensure_platform_prerequisites || exit 1
+ensure_browser_prerequisites || exit 1
 
 dotnet build aspire.sln -c Release -v quiet -nologo -clp:ErrorsOnly || { echo "0 passed, 1 failed"; exit 1; }
 

@@ -48,3 +48,9 @@ ensure_platform_prerequisites() {
   # Redis is optional: without it the services use their in-memory cache.
   if [ "${NO_REDIS:-0}" != 1 ]; then ensure_packages redis-server:redis-server || echo "Redis unavailable: running without it."; fi
 }
+
+# The console's browser tests (tests/Console.Tests) drive Debian's Chromium through Playwright, which cannot
+# download a browser of its own here.
+ensure_browser_prerequisites() {
+  ensure_packages chromium:chromium
+}

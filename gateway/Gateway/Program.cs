@@ -1,6 +1,7 @@
 using Gateway;
 using Gateway.Admin;
 using Gateway.Auth;
+using Gateway.Console;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -13,6 +14,7 @@ app.UseTrustedProxies();
 app.MapDefaultEndpoints();
 app.UseGatewayAuthentication();
 app.MapGatewayAdmin();
+app.MapConsole();
 app.MapGatewayProxy();
 
 app.Run();

@@ -142,6 +142,31 @@ public abstract class GrantTests(Stack stack)
         Assert.Equal("users.profiles:read", claims![InternalClaims.Permissions].ToString());
     }
 
+    [Fact]
+    public async Task Me_names_the_callers_roles_and_grants_so_a_console_can_choose_its_pages()
+    {
+        using var client = stack.Client();
+        var admin = await stack.SignInAdminAsync(client);
+        var someone = await client.SignInNewAsync();
+        (await GrantAsync(client, admin, someone.UserId, Permissions.Users.Profiles, "read")).Dispose();
+        (await GrantAsync(client, admin, someone.UserId, Permissions.Pool.Groups, "write")).Dispose();
+
+        using (var me = await client.GetWithTokenAsync("/api/identity/me", someone.AccessToken))
+        {
+            Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+            using var body = JsonDocument.Parse(await me.Content.ReadAsStringAsync());
+            Assert.DoesNotContain("admin", body.RootElement.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+            Assert.Equal(["pool.groups:write", "users.profiles:read"],
+                body.RootElement.GetProperty("permissions").EnumerateArray().Select(p => p.GetString()));
+        }
+        using (var me = await client.GetWithTokenAsync("/api/identity/me", admin.AccessToken))
+        {
+            using var body = JsonDocument.Parse(await me.Content.ReadAsStringAsync());
+            Assert.Contains("admin", body.RootElement.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+            Assert.Empty(body.RootElement.GetProperty("permissions").EnumerateArray());
+        }
+    }
+
     private static Task<HttpResponseMessage> GrantAsync(HttpClient client, IdentityApi.SignedIn by, Guid userId, string resource, string access) =>
         client.SendAsync(new HttpRequestMessage(HttpMethod.Put, $"/api/identity/admin/users/{userId}/permissions/{resource}")
         {

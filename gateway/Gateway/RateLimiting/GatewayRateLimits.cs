@@ -13,6 +13,13 @@ public sealed class RateLimitOptions
     public int PerIpBurst { get; set; } = 100;
     public int PerCredentialPerSecond { get; set; } = 20;
     public int PerCredentialBurst { get; set; } = 40;
+
+    /// <summary>
+    /// The web console's static files (<c>/console/</c>) count per address in a bucket of their own: a first visit
+    /// fetches a hundred or so small files at once, which must neither be refused nor spend the address's API budget.
+    /// </summary>
+    public int ConsolePerIpPerSecond { get; set; } = 200;
+    public int ConsolePerIpBurst { get; set; } = 400;
 }
 
 /// <summary>
@@ -27,6 +34,7 @@ public sealed class RateLimitOptions
 public sealed class GatewayRateLimits : IAsyncDisposable
 {
     private readonly PartitionedRateLimiter<string> _perAddress;
+    private readonly PartitionedRateLimiter<string> _consolePerAddress;
     private readonly PartitionedRateLimiter<CredentialLimit> _perCredential;
     private readonly PartitionedRateLimiter<CredentialLimit> _concurrency;
     private readonly Counter<long> _refused;
@@ -38,11 +46,14 @@ public sealed class GatewayRateLimits : IAsyncDisposable
         var perAddress = Bucket(Options.PerIpPerSecond, Options.PerIpBurst);
         var perCredential = Bucket(Options.PerCredentialPerSecond, Options.PerCredentialBurst);
         Func<string, RateLimiter> addressBucket = _ => new TokenBucketRateLimiter(perAddress);
+        var consolePerAddress = Bucket(Options.ConsolePerIpPerSecond, Options.ConsolePerIpBurst);
+        Func<string, RateLimiter> consoleBucket = _ => new TokenBucketRateLimiter(consolePerAddress);
         Func<CredentialLimit, RateLimiter> credentialLimiter = key => key.Limit is { } perMinute
             ? new FixedWindowRateLimiter(new() { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 })
             : new TokenBucketRateLimiter(perCredential);
         Func<CredentialLimit, RateLimiter> concurrencyLimiter = key => new ConcurrencyLimiter(new() { PermitLimit = key.Limit!.Value, QueueLimit = 0 });
         _perAddress = PartitionedRateLimiter.Create<string, string>(address => RateLimitPartition.Get(address, addressBucket));
+        _consolePerAddress = PartitionedRateLimiter.Create<string, string>(address => RateLimitPartition.Get(address, consoleBucket));
         // A key's limit is part of its partition: a changed limit takes effect with the next introspection.
         _perCredential = PartitionedRateLimiter.Create<CredentialLimit, CredentialLimit>(key => RateLimitPartition.Get(key, credentialLimiter));
         _concurrency = PartitionedRateLimiter.Create<CredentialLimit, CredentialLimit>(key => RateLimitPartition.Get(key, concurrencyLimiter));
@@ -52,10 +63,12 @@ public sealed class GatewayRateLimits : IAsyncDisposable
 
     public RateLimitOptions Options { get; }
 
-    /// <summary>Null when the address may go on; else the 429 being written.</summary>
+    /// <summary>Null when the address may go on (the console's static files count in their own bucket); else the 429 being written.</summary>
     public Task? RefuseAddress(HttpContext context, string clientAddress)
     {
-        var lease = _perAddress.AttemptAcquire(clientAddress);
+        var lease = context.Request.Path.StartsWithSegments(Console.ConsoleEndpoints.BasePath)
+            ? _consolePerAddress.AttemptAcquire(clientAddress)
+            : _perAddress.AttemptAcquire(clientAddress);
         return lease.IsAcquired ? null : Refuse(context, lease, "address");
     }
 
@@ -89,6 +102,7 @@ public sealed class GatewayRateLimits : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _perAddress.DisposeAsync();
+        await _consolePerAddress.DisposeAsync();
         await _perCredential.DisposeAsync();
         await _concurrency.DisposeAsync();
     }

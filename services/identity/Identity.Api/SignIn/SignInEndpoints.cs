@@ -1,6 +1,6 @@
 using System.Security.Claims;
-using Identity.Api.Accounts;
 using Identity.Api.Data;
+using Identity.Api.Grants;
 using Identity.Api.Sessions;
 using Identity.Api.Tokens;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -15,6 +15,13 @@ namespace Identity.Api.SignIn;
 public static class SignInEndpoints
 {
     public sealed record SignInResponse(string AccessToken, string TokenType, DateTimeOffset ExpiresAt, SignedInUser User);
+
+    /// <summary>
+    /// Who is signed in, with what a client such as the web console needs to decide what to offer: the roles
+    /// (<c>admin</c> may do everything) and the grants as <c>resource:access</c> (<c>pool.groups:write</c>).
+    /// </summary>
+    public sealed record MeResponse(Guid Id, string? Email, string? Phone, IReadOnlyList<string> Roles, IReadOnlyList<string> Permissions,
+        DateTimeOffset CreatedAt);
 
     public static RouteGroupBuilder MapSignIn(this RouteGroupBuilder api)
     {
@@ -35,9 +42,10 @@ public static class SignInEndpoints
         return problem is null ? TypedResults.Ok(response!) : problem;
     }
 
-    private static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> MeAsync(ClaimsPrincipal principal, IdentityDbContext db, CancellationToken cancellationToken) =>
+    private static async Task<Results<Ok<MeResponse>, ProblemHttpResult>> MeAsync(
+        ClaimsPrincipal principal, IdentityDbContext db, EffectivePermissions permissions, CancellationToken cancellationToken) =>
         await db.Users.FindAsync([principal.RequiredUserId()], cancellationToken) is { } user
-            ? TypedResults.Ok(UserResponse.From(user))
+            ? TypedResults.Ok(new MeResponse(user.Id, user.Email, user.Phone, user.Roles, await permissions.OfAsync(user, cancellationToken), user.CreatedAt))
             : Problems.Create(StatusCodes.Status401Unauthorized, "unauthorized", "The signed-in user no longer exists.");
 
     /// <summary>Ends the credential this request came with (token or session), everywhere.</summary>
