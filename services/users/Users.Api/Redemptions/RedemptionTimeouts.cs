@@ -1,8 +1,5 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Platform.Contracts.Users;
 using Platform.ServiceDefaults.Data;
-using Platform.ServiceDefaults.Messaging;
 using Users.Api.Data;
 
 namespace Users.Api.Redemptions;
@@ -49,14 +46,10 @@ public sealed class RedemptionTimeouts(IServiceScopeFactory scopes, IOptions<Red
         return await db.InTransactionAsync(async ct =>
         {
             var now = time.GetUtcNow();
-            var due = now - options.Value.AnswerTimeout;
-            var overdue = await db.Redemptions
-                .FromSql($"SELECT * FROM redemptions WHERE status = 'pending' AND cancel_requested_at IS NULL AND created_at <= {due} ORDER BY created_at LIMIT 100 FOR UPDATE SKIP LOCKED")
-                .ToListAsync(ct);
+            var overdue = await RedemptionRows.LockOverdueAsync(db, now - options.Value.AnswerTimeout, 100, ct);
             foreach (var redemption in overdue)
             {
-                redemption.CancelRequestedAt = now;
-                db.AddEvent(new CancelSeatAllocation(redemption.Id, now));
+                RedemptionTransitions.RequestCancel(db, redemption, now);
             }
             await db.SaveChangesAsync(ct);
             if (overdue.Count > 0)
