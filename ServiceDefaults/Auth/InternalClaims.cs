@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace Platform.ServiceDefaults.Auth;
 
-/// <summary>The claims of the internal JWT the gateway forwards (ARCHITECTURE.md section 6).</summary>
+/// <summary>The claims of the internal JWT the gateway forwards (docs/gateway.md).</summary>
 public static class InternalClaims
 {
     public const string Issuer = "gateway";

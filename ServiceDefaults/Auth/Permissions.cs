@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 namespace Platform.ServiceDefaults.Auth;
 
 /// <summary>
-/// Per-resource grants (SPEC.md identity, "Permissions"). Administrators may do everything; anyone else needs a
+/// Per-resource grants (docs/identity.md, "Roles and grants"). Administrators may do everything; anyone else needs a
 /// grant on the resource: <c>read</c> for safe methods, <c>write</c> (which includes read) for the rest. Identity
 /// stores the grants; the gateway puts a service's own ones in the internal JWT as <c>perm</c> claims
 /// (<c>pool.mothers:write</c>).

@@ -39,7 +39,7 @@ internal static class Extensions
         builder.AddRelay();
     }
 
-    /// <summary>Relay scheduling (SPEC.md "relay"): accounts, slots, usage, and the upstream client it streams through.</summary>
+    /// <summary>Relay scheduling (docs/relay.md): accounts, slots, usage, and the upstream client it streams through.</summary>
     private static void AddRelay(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<RelayOptions>().BindConfiguration(RelayOptions.Section).ValidateDataAnnotations().ValidateOnStart();

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Pool.Api.Relay;
 
-/// <summary>The <c>Relay</c> configuration section: the numbers of SPEC.md "relay".</summary>
+/// <summary>The <c>Relay</c> configuration section: the relay's numbers (docs/relay.md).</summary>
 public sealed class RelayOptions : IValidatableObject
 {
     public const string Section = "Relay";
