@@ -21,6 +21,7 @@ public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> option
     public DbSet<VerifyAttempt> VerifyAttempts => Set<VerifyAttempt>();
     public DbSet<UserToken> UserTokens => Set<UserToken>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<RelayPlanLimits> RelayPlanLimits => Set<RelayPlanLimits>();
     public DbSet<Ban> Bans => Set<Ban>();
     public DbSet<DevOutboxMessage> DevOutbox => Set<DevOutboxMessage>();
     public DbSet<ExternalLogin> ExternalLogins => Set<ExternalLogin>();
@@ -67,6 +68,13 @@ public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> option
             e.Property(k => k.Name).HasMaxLength(100);
             e.Property(k => k.Prefix).HasMaxLength(16);
             e.Property(k => k.DailyCostLimit).HasPrecision(18, 2);
+        });
+        modelBuilder.Entity<RelayPlanLimits>(e =>
+        {
+            e.ToTable("relay_plan_limits");
+            e.HasKey(p => p.UserId);
+            e.Property(p => p.UserId).ValueGeneratedNever();
+            e.Property(p => p.DailyCost).HasPrecision(18, 6);
         });
         modelBuilder.Entity<UserSession>(e =>
         {

@@ -4,6 +4,7 @@ using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Jobs;
 using Pool.Api.Groups;
 using Pool.Api.Mothers;
+using Pool.Api.Plans;
 using Pool.Api.Relay;
 using Pool.Api.Seats;
 
@@ -24,6 +25,8 @@ public sealed class PoolDbContext(DbContextOptions<PoolDbContext> options) : Pla
     public DbSet<RelaySlot> RelaySlots => Set<RelaySlot>();
     public DbSet<UsageBucket> UsageBuckets => Set<UsageBucket>();
     public DbSet<RelaySetting> RelaySettings => Set<RelaySetting>();
+    public DbSet<RelayPlan> RelayPlans => Set<RelayPlan>();
+    public DbSet<RelayPlanOrder> RelayPlanOrders => Set<RelayPlanOrder>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -85,6 +88,9 @@ public sealed class PoolDbContext(DbContextOptions<PoolDbContext> options) : Pla
             e.Property(a => a.Status).HasLowerCaseName();
         });
         modelBuilder.HasSequence<long>(AccountScheduler.RoundRobinSequence);
+        modelBuilder.HasSequence<long>(RelayPlanStore.VersionSequence);
+        modelBuilder.ApplyConfiguration(new RelayPlanConfiguration());
+        modelBuilder.ApplyConfiguration(new RelayPlanOrderConfiguration());
         modelBuilder.Entity<RelaySetting>(e =>
         {
             e.ToTable("relay_settings");

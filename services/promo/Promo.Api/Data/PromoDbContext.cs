@@ -38,6 +38,7 @@ public sealed class PromoDbContext(DbContextOptions<PromoDbContext> options) : P
             e.ToTable("promo_products");
             e.Property(p => p.Name).HasMaxLength(200);
             e.Property(p => p.Description).HasMaxLength(2000);
+            e.Property(p => p.Kind).HasLowerCaseName();
             e.HasMany(p => p.Skus).WithOne(s => s.Product).HasForeignKey(s => s.ProductId);
         });
         modelBuilder.Entity<Sku>(e =>
@@ -46,6 +47,7 @@ public sealed class PromoDbContext(DbContextOptions<PromoDbContext> options) : P
             e.Property(s => s.Code).HasMaxLength(64);
             e.HasIndex(s => s.Code).IsUnique();
             e.Property(s => s.Name).HasMaxLength(200);
+            e.Property(s => s.Relay).HasRelayTermsJson();
         });
         modelBuilder.Entity<Campaign>(e =>
         {
@@ -126,6 +128,7 @@ public sealed class PromoDbContext(DbContextOptions<PromoDbContext> options) : P
             e.Property(o => o.Status).HasLowerCaseName();
             e.Property(o => o.CloseReason).HasLowerCaseName();
             e.Property(o => o.PaymentRef).HasMaxLength(100);
+            e.Property(o => o.Relay).HasRelayTermsJson();
             // The sweeper finds its work by state.
             e.HasIndex(o => new { o.Status, o.ExpiresAt });
             e.HasIndex(o => new { o.Status, o.ShippedAt });
