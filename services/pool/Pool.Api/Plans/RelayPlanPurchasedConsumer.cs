@@ -19,12 +19,14 @@ public sealed class RelayPlanPurchasedConsumer(PoolDbContext db, RelayPlanStore 
     protected override async Task HandleAsync(RelayPlanPurchased message, CancellationToken cancellationToken)
     {
         var terms = message.Terms;
-        if (RelayPlanTermsRules.Check(terms.DailyCost, terms.RequestsPerMinute, terms.Concurrency, terms.AllowedModels) is { } invalid
-            || message.Days is < 1 or > RelayPlanTerms.MaxDays || message.OrderBid is not { Length: > 0 and <= 36 })
+        var invalid = RelayPlanTermsRules.Check(terms.DailyCost, terms.RequestsPerMinute, terms.Concurrency, terms.AllowedModels)?.Message
+            ?? (message.Days is < 1 or > RelayPlanTerms.MaxDays || message.OrderBid is not { Length: > 0 and <= 36 }
+                ? $"days must be 1..{RelayPlanTerms.MaxDays} and the order id 1..36 characters"
+                : null);
+        if (invalid is not null)
         {
             // Promo checks the same rules when the product is made; a message that breaks them is never applied.
-            logger.LogError("Relay plan order {OrderBid} was not applied: {Problem}", message.OrderBid,
-                invalid?.Message ?? $"days must be 1..{RelayPlanTerms.MaxDays} and the order id 1..36 characters");
+            logger.LogError("Relay plan order {OrderBid} was not applied: {Problem}", message.OrderBid, invalid);
             return;
         }
         var now = _time.GetUtcNow();
