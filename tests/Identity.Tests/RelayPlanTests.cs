@@ -6,8 +6,8 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.Hosting;
 using Npgsql;
-using Platform.ServiceDefaults.Data;
 using IdentityDbContext = identity::Identity.Api.Data.IdentityDbContext;
 
 namespace Identity.Tests;
@@ -236,6 +236,7 @@ public sealed class RelayPlanTests(IdentityPlatform platform)
         var database = await platform.Servers.CreateDatabaseAsync("identity");
         var raw = "sk-" + Convert.ToBase64String(Guid.NewGuid().ToByteArray()).TrimEnd('=').Replace('+', 'a').Replace('/', 'b');
         var userId = Guid.NewGuid();
+        var hash = identity::Identity.Api.IdentitySecrets.Hash(raw);
         await using (var db = Context(database))
         {
             await db.GetService<IMigrator>().MigrateAsync(PreviousMigration);
@@ -245,7 +246,7 @@ public sealed class RelayPlanTests(IdentityPlatform platform)
                 """);
             await db.Database.ExecuteSqlAsync($"""
                 INSERT INTO api_keys (id, user_id, name, prefix, key_hash, created_at)
-                VALUES ({Guid.NewGuid()}, {userId}, 'old', {raw[..9]}, {identity::Identity.Api.IdentitySecrets.Hash(raw)}, now())
+                VALUES ({Guid.NewGuid()}, {userId}, 'old', {raw[..9]}, {hash}, now())
                 """);
         }
 
