@@ -101,7 +101,11 @@ public static class CatalogEndpoints
         var now = time.GetUtcNow();
         var product = new Product
         {
-            Id = Guid.CreateVersion7(), Name = "", Active = request.Active ?? true, CreatedAt = now, UpdatedAt = now,
+            Id = Guid.CreateVersion7(),
+            Name = "",
+            Active = request.Active ?? true,
+            CreatedAt = now,
+            UpdatedAt = now,
             Kind = request.Kind == "relay" ? ProductKind.Relay : ProductKind.Goods,
         };
         if (Apply(product, request, creating: true) is { } invalid)

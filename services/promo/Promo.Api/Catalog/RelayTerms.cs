@@ -24,7 +24,11 @@ public sealed class RelayTerms
 
     public RelayTerms Copy() => new()
     {
-        DailyCost = DailyCost, RequestsPerMinute = RequestsPerMinute, Concurrency = Concurrency, AllowedModels = [.. AllowedModels], Days = Days,
+        DailyCost = DailyCost,
+        RequestsPerMinute = RequestsPerMinute,
+        Concurrency = Concurrency,
+        AllowedModels = [.. AllowedModels],
+        Days = Days,
     };
 }
 
