@@ -37,6 +37,8 @@ public static class Permissions
         public const string Groups = "pool.groups";
         public const string Jobs = "pool.jobs";
         public const string Relay = "pool.relay";
+        /// <summary>Who may use the relay: people's relay plans.</summary>
+        public const string RelayPlans = "pool.relay-plans";
         public const string Messages = "pool.messages";
     }
 
@@ -55,7 +57,7 @@ public static class Permissions
     [
         Identity.Users, Identity.Bans, Identity.Messages,
         Users.Profiles, Users.RedeemCodes, Users.Jobs, Users.Messages,
-        Pool.Mothers, Pool.Groups, Pool.Jobs, Pool.Relay, Pool.Messages,
+        Pool.Mothers, Pool.Groups, Pool.Jobs, Pool.Relay, Pool.RelayPlans, Pool.Messages,
         Promo.Catalog, Promo.Orders, Promo.Campaigns, Promo.Coupons, Promo.Payouts, Promo.Messages,
     ];
 

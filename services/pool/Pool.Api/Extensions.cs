@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Http.Resilience;
 using Pool.Api.Data;
 using Pool.Api.Mothers;
+using Pool.Api.Plans;
 using Pool.Api.Relay;
 using Pool.Api.Seats;
 using Pool.Api.Sync;
@@ -23,6 +24,7 @@ internal static class Extensions
         {
             bus.AddConsumer<RedeemCodeRedeemedConsumer>();
             bus.AddConsumer<CancelSeatAllocationConsumer>();
+            bus.AddConsumer<RelayPlanPurchasedConsumer>();
         });
 
         builder.Services.AddOptions<PoolOptions>().BindConfiguration(PoolOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -49,6 +51,8 @@ internal static class Extensions
         builder.Services.AddScoped<UsageQueries>();
         builder.Services.AddScoped<AccountScheduler>();
         builder.Services.AddScoped<RelayForwarder>();
+        builder.Services.AddSingleton<RelayPlanStore>();
+        builder.Services.AddScoped<RelayEntitlement>();
         builder.Services.AddHostedService<RelayJanitor>();
         // Responses stream for minutes and failover is the forwarder's own (another account), so no timeout or retry here.
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked experimental; it is the documented opt-out.

@@ -226,7 +226,7 @@ public abstract class RelayTests(Stack stack, RelayProbe pool)
     private static async Task<(IdentityApi.SignedIn Owner, string Key, Guid Id)> NewKeyAsync(HttpClient client, object? limits = null)
     {
         var owner = await client.SignInNewAsync();
-        using var created = await client.PostWithTokenAsync("/api/identity/api-keys", owner.AccessToken, new { name = "relay", limits });
+        using var created = await client.PostWithTokenAsync("/api/identity/api-keys", owner.AccessToken, new { name = "relay", limits, scopes = new[] { "api", "relay" } });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var body = await created.Content.ReadFromJsonAsync<JsonElement>();
         return (owner, body.GetProperty("key").GetString()!, body.GetProperty("apiKey").GetProperty("id").GetGuid());

@@ -173,7 +173,7 @@ public abstract class CredentialTests(Stack stack)
         using var b = stack.Client(from, gatewayB: true);
         var signedIn = await a.SignInNewAsync();
 
-        using var created = await a.PostWithTokenAsync("/api/identity/api-keys", signedIn.AccessToken, new { name = "ci", limits = new { requestsPerMinute = 100 } });
+        using var created = await a.PostWithTokenAsync("/api/identity/api-keys", signedIn.AccessToken, new { name = "ci", limits = new { requestsPerMinute = 100 }, scopes = new[] { "api" } });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var body = await created.Content.ReadFromJsonAsync<JsonElement>();
         var key = body.GetProperty("key").GetString()!;
@@ -215,7 +215,7 @@ public abstract class CredentialTests(Stack stack)
     {
         using var client = stack.Client();
         var signedIn = await client.SignInNewAsync();
-        using var created = await client.PostWithTokenAsync("/api/identity/api-keys", signedIn.AccessToken, new { name = "slow", limits = new { requestsPerMinute = 2 } });
+        using var created = await client.PostWithTokenAsync("/api/identity/api-keys", signedIn.AccessToken, new { name = "slow", limits = new { requestsPerMinute = 2 }, scopes = new[] { "api" } });
         var key = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;
 
         var statuses = new List<HttpStatusCode>();
@@ -297,6 +297,8 @@ public abstract class CredentialTests(Stack stack)
     [InlineData("{\"name\": \"k\", \"expiresAt\": \"2001-01-01T00:00:00Z\"}")]
     [InlineData("{\"name\": \"k\", \"limits\": {\"requestsPerMinute\": -1}}")]
     [InlineData("{\"name\": \"k\", \"limits\": {\"requestsPerMinute\": \"many\"}}")]
+    [InlineData("{\"name\": \"k\", \"scopes\": []}")]
+    [InlineData("{\"name\": \"k\", \"scopes\": [\"admin\"]}")]
     public async Task Bad_api_key_requests_are_400(string body)
     {
         using var client = stack.Client();
@@ -410,7 +412,7 @@ public abstract class CredentialTests(Stack stack)
         var email = IdentityApi.NewEmail();
         var signedIn = await a.SignInNewAsync(email);
         string apiKey;
-        using (var created = await a.PostWithTokenAsync("/api/identity/api-keys", signedIn.AccessToken, new { name = "before disable" }))
+        using (var created = await a.PostWithTokenAsync("/api/identity/api-keys", signedIn.AccessToken, new { name = "before disable", scopes = new[] { "api" } }))
         {
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
             apiKey = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("key").GetString()!;

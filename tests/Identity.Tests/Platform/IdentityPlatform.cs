@@ -15,8 +15,9 @@ using Platform.ServiceDefaults.Auth;
 namespace Identity.Tests;
 
 /// <summary>
-/// Real servers, and on them two stacks (identity + two gateway instances): with Redis and without; plus identity
-/// hosts whose code senders talk to stand-in SMTP and SMS providers.
+/// Real servers, and on them two stacks (identity + two gateway instances): with Redis and without; identity
+/// hosts whose code senders talk to stand-in SMTP and SMS providers; and identity, pool and promo behind a gateway
+/// for who may use the relay.
 /// </summary>
 public sealed class IdentityPlatform : IAsyncLifetime
 {
@@ -27,6 +28,7 @@ public sealed class IdentityPlatform : IAsyncLifetime
     public Stack WithRedis { get; private set; } = null!;
     public Stack WithoutRedis { get; private set; } = null!;
     public SenderHosts Senders { get; private set; } = null!;
+    public RelayPlanStack Plans { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -37,6 +39,7 @@ public sealed class IdentityPlatform : IAsyncLifetime
         WithRedis = await Stack.StartAsync(Servers, OAuth, Probe, Relay, redis: true);
         WithoutRedis = await Stack.StartAsync(Servers, OAuth, Probe, Relay, redis: false);
         Senders = await SenderHosts.StartAsync(Servers);
+        Plans = await RelayPlanStack.StartAsync(Servers);
     }
 
     public async Task DisposeAsync()
@@ -44,6 +47,7 @@ public sealed class IdentityPlatform : IAsyncLifetime
         if (WithRedis is not null) await WithRedis.DisposeAsync();
         if (WithoutRedis is not null) await WithoutRedis.DisposeAsync();
         if (Senders is not null) await Senders.DisposeAsync();
+        if (Plans is not null) await Plans.DisposeAsync();
         if (OAuth is not null) await OAuth.DisposeAsync();
         if (Probe is not null) await Probe.DisposeAsync();
         if (Relay is not null) await Relay.DisposeAsync();
@@ -79,13 +83,15 @@ public sealed class Stack : IAsyncDisposable
     /// <summary>The gateways' internal JWT verification key (SPKI, base64), as services get it.</summary>
     public string InternalPublicKey { get; private set; } = "";
 
-    public static async Task<Stack> StartAsync(ServersFixture servers, OAuthStandIn oauth, HeaderProbe probe, RelayProbe relay, bool redis)
+    /// <param name="identityDatabase">An existing identity database (one an older release made, say); a new one when null.</param>
+    public static async Task<Stack> StartAsync(ServersFixture servers, OAuthStandIn oauth, HeaderProbe probe, RelayProbe relay, bool redis,
+        string? identityDatabase = null)
     {
         var stack = new Stack(redis);
         var keys = new InternalTokens();
         stack.InternalPublicKey = keys.PublicKey;
         var vhost = await servers.CreateVirtualHostAsync("identity");
-        stack.IdentityDatabase = await servers.CreateDatabaseAsync("identity");
+        stack.IdentityDatabase = identityDatabase ?? await servers.CreateDatabaseAsync("identity");
 
         var shared = new Dictionary<string, string?>
         {

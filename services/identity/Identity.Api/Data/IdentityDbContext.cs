@@ -21,6 +21,7 @@ public sealed class IdentityDbContext(DbContextOptions<IdentityDbContext> option
     public DbSet<VerifyAttempt> VerifyAttempts => Set<VerifyAttempt>();
     public DbSet<UserToken> UserTokens => Set<UserToken>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<RelayPlanLimits> RelayPlanLimits => Set<RelayPlanLimits>();
     public DbSet<Ban> Bans => Set<Ban>();
     public DbSet<DevOutboxMessage> DevOutbox => Set<DevOutboxMessage>();
     public DbSet<ExternalLogin> ExternalLogins => Set<ExternalLogin>();

@@ -4,6 +4,7 @@ using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Jobs;
 using Pool.Api.Groups;
 using Pool.Api.Mothers;
+using Pool.Api.Plans;
 using Pool.Api.Relay;
 using Pool.Api.Seats;
 
@@ -24,6 +25,8 @@ public sealed class PoolDbContext(DbContextOptions<PoolDbContext> options) : Pla
     public DbSet<RelaySlot> RelaySlots => Set<RelaySlot>();
     public DbSet<UsageBucket> UsageBuckets => Set<UsageBucket>();
     public DbSet<RelaySetting> RelaySettings => Set<RelaySetting>();
+    public DbSet<RelayPlan> RelayPlans => Set<RelayPlan>();
+    public DbSet<RelayPlanOrder> RelayPlanOrders => Set<RelayPlanOrder>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -32,6 +35,7 @@ public sealed class PoolDbContext(DbContextOptions<PoolDbContext> options) : Pla
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(PoolDbContext).Assembly);
         modelBuilder.ConfigureJobs("pool_jobs");
         modelBuilder.HasSequence<long>(AccountScheduler.RoundRobinSequence);
+        modelBuilder.HasSequence<long>(RelayPlanStore.VersionSequence);
     }
 
 }

@@ -11,5 +11,6 @@ internal sealed class SkuConfiguration : IEntityTypeConfiguration<Sku>
         e.Property(s => s.Code).HasMaxLength(64);
         e.HasIndex(s => s.Code).IsUnique();
         e.Property(s => s.Name).HasMaxLength(200);
+        e.Property(s => s.Relay).HasRelayTermsJson();
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Platform.ServiceDefaults.Data;
+using Promo.Api.Catalog;
 
 namespace Promo.Api.Orders;
 
@@ -24,6 +25,7 @@ internal sealed class OrderConfiguration : IEntityTypeConfiguration<Order>
         e.Property(o => o.Status).HasLowerCaseName();
         e.Property(o => o.CloseReason).HasLowerCaseName();
         e.Property(o => o.PaymentRef).HasMaxLength(100);
+        e.Property(o => o.Relay).HasRelayTermsJson();
         // The sweeper finds its work by state.
         e.HasIndex(o => new { o.Status, o.ExpiresAt });
         e.HasIndex(o => new { o.Status, o.ShippedAt });
