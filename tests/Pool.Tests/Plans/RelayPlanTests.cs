@@ -4,8 +4,9 @@ using System.Text.Json;
 using Platform.Contracts.Pool;
 using Platform.Contracts.Promo;
 using Platform.ServiceDefaults.Auth;
+using Pool.Tests.Relay;
 
-namespace Pool.Tests;
+namespace Pool.Tests.Plans;
 
 /// <summary>
 /// Relay plans (docs/relay.md "Plans"): no plan or an ended one is 403 <c>relay_not_entitled</c>; a plan's models,
