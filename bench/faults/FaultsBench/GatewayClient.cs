@@ -11,7 +11,7 @@ public sealed class GatewayClient(Uri gateway, Ledger ledger) : IDisposable
     private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromSeconds(10), ConnectTimeout = TimeSpan.FromSeconds(5) })
     {
         BaseAddress = gateway,
-        Timeout = TimeSpan.FromSeconds(15),
+        Timeout = TimeSpan.FromSeconds(60),
     };
 
     public sealed record Answer(int Status, JsonElement Body)

@@ -25,12 +25,12 @@ public sealed class Load(GatewayClient client, Ledger ledger)
 
     public async Task SetUpAsync()
     {
-        _admin = await SignInAsync("admin@example.test") ?? throw new InvalidOperationException("the administrator could not sign in");
-        var group = await Must(client.PostAsync("setup", "/api/pool/pool-groups", _admin, new { name = $"faults-{Guid.NewGuid():N}"[..20] }, "pool"));
+        _admin = await SetUpSignInAsync("admin@example.test");
+        var group = await Must(() => client.PostAsync("setup", "/api/pool/pool-groups", _admin, new { name = $"faults-{Guid.NewGuid():N}"[..20] }, "pool"));
         _group = group.Body.GetProperty("id").GetGuid();
         for (var i = 0; i < MothersPerGroup; i++)
         {
-            await Must(client.PostAsync("setup", "/api/pool/mothers", _admin, new
+            await Must(() => client.PostAsync("setup", "/api/pool/mothers", _admin, new
             {
                 name = $"mother-{i}",
                 email = $"mother-{i}-{Guid.NewGuid():N}@example.test",
@@ -39,7 +39,7 @@ public sealed class Load(GatewayClient client, Ledger ledger)
                 accessToken = $"faults-{i}-{Guid.NewGuid():N}",
             }, "pool"));
         }
-        var product = await Must(client.PostAsync("setup", "/api/promo/products", _admin, new
+        var product = await Must(() => client.PostAsync("setup", "/api/promo/products", _admin, new
         {
             name = "Fault suite product",
             skus = new[] { new { code = $"f-{Guid.NewGuid():N}"[..20], name = "Fault suite SKU", price = 1.25m, stock = 10_000_000 } },
@@ -47,13 +47,13 @@ public sealed class Load(GatewayClient client, Ledger ledger)
         _sku = product.Body.GetProperty("skus")[0].GetProperty("id").GetGuid();
         for (var i = 0; i < 3; i++)
         {
-            var owner = await SignInAsync(NextEmail("relay")) ?? throw new InvalidOperationException("a relay user could not sign in");
-            var created = await Must(client.PostAsync("setup", "/api/identity/api-keys", owner, new { name = $"faults-{i}", limits = new { concurrency = 100 } }));
+            var owner = await SetUpSignInAsync(NextEmail("relay"));
+            var created = await Must(() => client.PostAsync("setup", "/api/identity/api-keys", owner, new { name = $"faults-{i}", limits = new { concurrency = 100 } }));
             _relayKeys.Add((owner, created.Body.GetProperty("key").GetString()!, created.Body.GetProperty("apiKey").GetProperty("id").GetString()!));
         }
         for (var i = 0; i < 2; i++)
         {
-            _readers.Add(await SignInAsync(NextEmail("reader")) ?? throw new InvalidOperationException("a reader could not sign in"));
+            _readers.Add(await SetUpSignInAsync(NextEmail("reader")));
         }
         await RefillCodesAsync();
     }
@@ -100,6 +100,21 @@ public sealed class Load(GatewayClient client, Ledger ledger)
     }
 
     private string NextEmail(string kind) => $"{kind}-{Interlocked.Increment(ref _people)}-{Guid.NewGuid():N}"[..40] + "@example.test";
+
+    /// <summary>Signs in for the set-up, retrying for a few minutes (a platform that just started may still be slow).</summary>
+    private async Task<string> SetUpSignInAsync(string email)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddMinutes(10);
+        while (DateTimeOffset.UtcNow < deadline)
+        {
+            if (await SignInAsync(email) is { } token) return token;
+            var last = ledger.Outcomes.Last();
+            Console.WriteLine($"set-up sign-in of {email}: {last.Operation} {last.Label}; trying again");
+            // A second code to the same address needs the resend interval (60 s) to pass.
+            await Task.Delay(last.Code == "resend_too_soon" ? TimeSpan.FromSeconds(61) : TimeSpan.FromSeconds(3));
+        }
+        throw new InvalidOperationException($"{email} could not sign in");
+    }
 
     /// <summary>Code, outbox, sign-in; null when a step failed (a later attempt uses a new address: codes to one are spaced).</summary>
     private async Task<string?> SignInAsync(string email)
@@ -270,9 +285,18 @@ public sealed class Load(GatewayClient client, Ledger ledger)
         }
     }
 
-    private static async Task<GatewayClient.Answer> Must(Task<GatewayClient.Answer> request)
+    /// <summary>A set-up request, tried again while the platform answers 5xx or not at all (a duplicate group or mother is harmless).</summary>
+    private static async Task<GatewayClient.Answer> Must(Func<Task<GatewayClient.Answer>> request)
     {
-        var answer = await request;
-        return answer.Ok ? answer : throw new InvalidOperationException($"set-up request failed: {answer.Status} {answer.Body}");
+        for (var attempt = 1; ; attempt++)
+        {
+            var answer = await request();
+            if (answer.Ok) return answer;
+            if (attempt == 5 || answer.Status is >= 400 and < 500)
+            {
+                throw new InvalidOperationException($"set-up request failed: {answer.Status} {answer.Body}");
+            }
+            await Task.Delay(TimeSpan.FromSeconds(3));
+        }
     }
 }

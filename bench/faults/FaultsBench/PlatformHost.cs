@@ -19,7 +19,7 @@ public sealed class PlatformHost(DistributedApplication app, Uri gateway, string
 {
     public static readonly string[] Services = ["identity", "users", "pool", "promo"];
     public static readonly string[] Databases = ["identitydb", "usersdb", "pooldb", "promodb"];
-    public const string PaymentSecret = "faults-bench-payment-secret";
+    public const string PaymentSecret = "faults-bench-payment-secret-of-32-bytes-or-more";
 
     public Uri Gateway { get; } = gateway;
 
@@ -38,7 +38,10 @@ public sealed class PlatformHost(DistributedApplication app, Uri gateway, string
             "--ASPIRE_ALLOW_UNSECURED_TRANSPORT=true",
         ];
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(args);
-        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        // The faults make health checks fail by design; the report says what clients saw.
+        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning)
+            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None)
+            .AddFilter("AppHost.Resources", LogLevel.Critical));
         foreach (var project in builder.Resources.OfType<ProjectResource>().ToList())
         {
             var resource = builder.CreateResourceBuilder(project);
@@ -66,10 +69,33 @@ public sealed class PlatformHost(DistributedApplication app, Uri gateway, string
         }
         var app = await builder.BuildAsync();
         await app.StartAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        // Ten minutes: on a machine shared with test runs, eight services and the servers start slowly.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
         await app.ResourceNotifications.WaitForResourceHealthyAsync("gateway", timeout.Token);
+        var gateway = app.GetEndpoint("gateway", "http");
+        await WaitUntilAllHealthyAsync(gateway);
         var postgres = app.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<LocalPostgresResource>().Single();
-        return new PlatformHost(app, app.GetEndpoint("gateway", "http"), postgres.AdminConnectionString);
+        return new PlatformHost(app, gateway, postgres.AdminConnectionString);
+    }
+
+    /// <summary>Until the gateway's health names every instance of every service healthy (at most five minutes).</summary>
+    private static async Task WaitUntilAllHealthyAsync(Uri gateway)
+    {
+        using var http = new HttpClient { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(20) };
+        var deadline = DateTimeOffset.UtcNow.AddMinutes(5);
+        while (DateTimeOffset.UtcNow < deadline)
+        {
+            try
+            {
+                using var health = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/health"));
+                if (health.RootElement.GetProperty("status").GetString() == "Healthy") return;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
+            {
+                // Not answering yet.
+            }
+            await Task.Delay(TimeSpan.FromSeconds(1)); // polling the gateway's health
+        }
     }
 
     /// <summary>The superuser's connection to one service database (over the server's Unix socket).</summary>
