@@ -119,6 +119,17 @@ public sealed class PlatformHost(DistributedApplication app, Uri gateway, string
     /// <summary>Freezes (SIGSTOP) or thaws (SIGCONT) the resource's process tree: it keeps its sockets but answers nothing.</summary>
     public void Freeze(string resource, bool frozen) => Signal(ProcessTree(ProcessId(resource)), frozen ? Sigstop : Sigcont);
 
+    /// <summary>
+    /// PostgreSQL's fast shutdown (SIGINT to the postmaster, as <c>pg_ctl stop -m fast</c>): the orchestrator's SIGTERM
+    /// is PostgreSQL's smart shutdown, which waits for every pooled connection to close and so never ends under load.
+    /// </summary>
+    public async Task FastShutdownAsync(string resource)
+    {
+        Signal([.. ProcessTree(ProcessId(resource)).Where(pid => File.ReadAllText($"/proc/{pid}/comm").Trim() == "postgres").Take(1)], "INT");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await WaitUntilDownAsync(resource, timeout.Token);
+    }
+
     /// <summary>Stops the resource as the orchestrator does (SIGTERM) and waits until it has exited.</summary>
     public async Task StopAsync(string resource)
     {
