@@ -55,7 +55,7 @@ public sealed class BulkAddMothersTests(ConsoleFixture console)
 
             // Each attempt fails; after the last (with the queue's backoff in between) the job is failed.
             await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Payload" })).ToBeVisibleAsync();
-            var status = page.GetByRole(AriaRole.Definition).Filter(new() { HasText = new Regex("^(pending|running|failed|succeeded)$") });
+            var status = page.GetByRole(AriaRole.Definition).Filter(new() { HasTextRegex = new Regex("^(pending|running|failed|succeeded)$") });
             await Assertions.Expect(status).ToHaveTextAsync("failed", new() { Timeout = 90_000 });
             await Assertions.Expect(page.GetByText("line 1: the upstream refused the access token")).ToBeVisibleAsync();
             await ConsoleFixture.DocumentAsync(page, "job-failed");
