@@ -33,6 +33,7 @@ internal static class Extensions
 
         builder.AddJobs<PoolDbContext>("pool");
         builder.Services.AddJobHandler<SyncMotherHandler>(SyncMotherHandler.JobType);
+        builder.Services.AddJobHandler<BulkAddMothersHandler>(BulkAddMothersHandler.JobType);
         builder.Services.AddScoped<TemplateInvites>();
         builder.Services.AddJobHandler<SeatAllocationHandler>(SeatAllocationHandler.JobType);
         builder.Services.AddJobHandler<SeatReleaseHandler>(SeatReleaseHandler.JobType);

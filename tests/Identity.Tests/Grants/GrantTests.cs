@@ -20,6 +20,10 @@ public abstract class GrantTests(Stack stack)
         using (var before = await client.GetWithTokenAsync("/api/identity/admin/bans", someone.AccessToken))
         {
             Assert.Equal(HttpStatusCode.Forbidden, before.StatusCode);
+            // The refusal names the grant to ask for, so a client can say so.
+            var problem = await before.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal("missing_grant", problem.GetProperty("code").GetString());
+            Assert.Contains("identity.bans grant (read)", problem.GetProperty("detail").GetString());
         }
 
         using (var granted = await GrantAsync(client, admin, someone.UserId, Permissions.Identity.Bans, "read"))
@@ -31,6 +35,7 @@ public abstract class GrantTests(Stack stack)
         using (var write = await client.PostWithTokenAsync("/api/identity/admin/bans", someone.AccessToken, ban))
         {
             Assert.Equal(HttpStatusCode.Forbidden, write.StatusCode);
+            Assert.Contains("identity.bans grant (write)", (await write.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
         }
         // A grant on bans is not a grant on anything else.
         using (var users = await client.GetWithTokenAsync("/api/identity/admin/users", someone.AccessToken))
@@ -164,6 +169,36 @@ public abstract class GrantTests(Stack stack)
             using var body = JsonDocument.Parse(await me.Content.ReadAsStringAsync());
             Assert.Contains("admin", body.RootElement.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
             Assert.Empty(body.RootElement.GetProperty("permissions").EnumerateArray());
+        }
+    }
+
+    [Fact]
+    public async Task The_audit_log_lists_a_grant_newest_first_to_administrators_only_and_refuses_a_bad_page()
+    {
+        using var client = stack.Client();
+        var admin = await stack.SignInAdminAsync(client);
+        var someone = await client.SignInNewAsync();
+        (await GrantAsync(client, admin, someone.UserId, Permissions.Pool.Jobs, "read")).Dispose();
+        (await GrantAsync(client, admin, someone.UserId, Permissions.Pool.Jobs, "write")).Dispose();
+
+        using var answer = await client.GetWithTokenAsync($"/api/identity/admin/audit?entityId={someone.UserId}&action=grant_permission", admin.AccessToken);
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        var audit = await answer.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(2, audit.GetProperty("total").GetInt64());
+        var rows = audit.GetProperty("items").EnumerateArray().ToList();
+        Assert.True(rows[0].GetProperty("id").GetInt64() > rows[1].GetProperty("id").GetInt64(), "newest first");
+        Assert.Contains("write", rows[0].GetProperty("after").GetString());
+        Assert.StartsWith(admin.UserId.ToString(), rows[0].GetProperty("actor").GetString());
+        Assert.All(rows, r => Assert.Equal(someone.UserId.ToString(), r.GetProperty("entityId").GetString()));
+
+        using (var notAdmin = await client.GetWithTokenAsync("/api/identity/admin/audit", someone.AccessToken))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, notAdmin.StatusCode);
+            Assert.Equal("admin_only", await notAdmin.ProblemCodeAsync());
+        }
+        using (var badPage = await client.GetWithTokenAsync("/api/identity/admin/audit?pageSize=1000", admin.AccessToken))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, badPage.StatusCode);
         }
     }
 

@@ -46,6 +46,69 @@ public sealed class MotherTests(PoolPlatform platform)
     }
 
     [Fact]
+    public async Task A_bulk_add_is_one_job_that_adds_each_good_line_and_names_each_bad_line_by_number()
+    {
+        using var admin = _stack.Admin();
+        var groupId = await admin.CreateGroupAsync();
+        var (first, second, taken) = (PoolApi.NewEmail(), PoolApi.NewEmail(), PoolApi.NewEmail());
+        await admin.CreateMotherAsync(groupId, _stack.Upstream.AddAccount("existing"), email: taken);
+        var goodToken = _stack.Upstream.AddAccount("bulk-a");
+        var text = string.Join("\r\n",
+            "name,email,access_token",
+            $"first,{first},{goodToken}",
+            "",
+            "only two,fields",
+            $"second,{second},{_stack.Upstream.AddAccount("bulk-b")}",
+            $"refused,{PoolApi.NewEmail()},not-a-token-upstream-knows",
+            $"again,{taken},{goodToken}");
+
+        using var accepted = await admin.PostAsJsonAsync("/api/pool/mothers/bulk", new { groupId, seatLimit = 2, lines = text });
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var answer = await accepted.JsonAsync();
+        Assert.Equal(5, answer.GetProperty("lines").GetInt32());
+        var jobId = answer.GetProperty("jobId").GetGuid();
+        Assert.Equal($"/api/pool/jobs/{jobId}", accepted.Headers.Location?.OriginalString);
+        JsonElement job = default;
+        Assert.True(await Eventually.TrueAsync(async () => (job = await admin.GetJobAsync(jobId)).GetProperty("status").GetString() is "succeeded" or "failed",
+            TimeSpan.FromSeconds(30)), "the bulk add did not finish");
+        Assert.Equal("succeeded", job.GetProperty("status").GetString());
+        Assert.Equal((5, 2, 3), (job.GetProperty("total").GetInt32(), job.GetProperty("succeeded").GetInt32(), job.GetProperty("failed").GetInt32()));
+        Assert.Equal($"line 4: expected name,email,access token; line 6: the upstream refused the access token; line 7: a mother with email {taken} exists",
+            job.GetProperty("lastError").GetString());
+        // The queued payload holds the tokens only protected.
+        Assert.DoesNotContain(goodToken, job.GetProperty("payload").GetRawText());
+
+        var added = await admin.GetFromJsonAsync<JsonElement>($"/api/pool/mothers?groupId={groupId}&pageSize=50");
+        var emails = added.GetProperty("items").EnumerateArray().ToDictionary(m => m.GetProperty("email").GetString()!, m => m.GetProperty("seatLimit").GetInt32());
+        Assert.Equal(3, emails.Count);
+        Assert.Equal((2, 2), (emails[first], emails[second]));
+        Assert.Equal(1, await PoolApi.ScalarAsync(_stack.Database, "SELECT count(*) FROM audit_logs WHERE action = 'create_mother' AND after::text LIKE '%' || $1 || '%'", first));
+
+        using var empty = await admin.PostAsJsonAsync("/api/pool/mothers/bulk", new { groupId, lines = "  \n " });
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        using var noGroup = await admin.PostAsJsonAsync("/api/pool/mothers/bulk", new { groupId = Guid.NewGuid(), lines = $"x,{PoolApi.NewEmail()},{goodToken}" });
+        Assert.Equal(HttpStatusCode.BadRequest, noGroup.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_bulk_add_whose_every_line_fails_is_a_failed_job_naming_each_line()
+    {
+        using var admin = _stack.Admin();
+        var groupId = await admin.CreateGroupAsync();
+        using var accepted = await admin.PostAsJsonAsync("/api/pool/mothers/bulk", new { groupId, lines = $"a,not-an-email,{_stack.Upstream.AddAccount("t")}\nb,{PoolApi.NewEmail()},invalid-token" });
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        var jobId = (await accepted.JsonAsync()).GetProperty("jobId").GetGuid();
+
+        JsonElement job = default;
+        Assert.True(await Eventually.TrueAsync(async () => (job = await admin.GetJobAsync(jobId)).GetProperty("status").GetString() == "failed",
+            TimeSpan.FromSeconds(60)), "the bulk add did not fail");
+        Assert.Equal(job.GetProperty("maxAttempts").GetInt32(), job.GetProperty("attempts").GetInt32());
+        Assert.Equal("BulkAddFailedException: Every line failed: line 1: not-an-email is not an email address; line 2: the upstream refused the access token",
+            job.GetProperty("lastError").GetString());
+        Assert.Equal(0, await PoolApi.ScalarAsync(_stack.Database, "SELECT count(*) FROM mothers WHERE group_id = $1", groupId));
+    }
+
+    [Fact]
     public async Task A_mother_whose_token_the_upstream_refuses_is_not_created()
     {
         using var admin = _stack.Admin();
