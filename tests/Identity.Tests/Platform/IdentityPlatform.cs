@@ -16,8 +16,7 @@ namespace Identity.Tests;
 
 /// <summary>
 /// Real servers, and on them two stacks (identity + two gateway instances): with Redis and without; identity
-/// hosts whose code senders talk to stand-in SMTP and SMS providers; and identity, pool and promo behind a gateway
-/// for who may use the relay.
+/// hosts whose code senders talk to stand-in SMTP and SMS providers.
 /// </summary>
 public sealed class IdentityPlatform : IAsyncLifetime
 {
@@ -28,7 +27,6 @@ public sealed class IdentityPlatform : IAsyncLifetime
     public Stack WithRedis { get; private set; } = null!;
     public Stack WithoutRedis { get; private set; } = null!;
     public SenderHosts Senders { get; private set; } = null!;
-    public RelayPlanStack Plans { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -39,7 +37,6 @@ public sealed class IdentityPlatform : IAsyncLifetime
         WithRedis = await Stack.StartAsync(Servers, OAuth, Probe, Relay, redis: true);
         WithoutRedis = await Stack.StartAsync(Servers, OAuth, Probe, Relay, redis: false);
         Senders = await SenderHosts.StartAsync(Servers);
-        Plans = await RelayPlanStack.StartAsync(Servers);
     }
 
     public async Task DisposeAsync()
@@ -47,7 +44,6 @@ public sealed class IdentityPlatform : IAsyncLifetime
         if (WithRedis is not null) await WithRedis.DisposeAsync();
         if (WithoutRedis is not null) await WithoutRedis.DisposeAsync();
         if (Senders is not null) await Senders.DisposeAsync();
-        if (Plans is not null) await Plans.DisposeAsync();
         if (OAuth is not null) await OAuth.DisposeAsync();
         if (Probe is not null) await Probe.DisposeAsync();
         if (Relay is not null) await Relay.DisposeAsync();

@@ -16,8 +16,8 @@ namespace Identity.Tests;
 /// Who may use the relay, through the gateway (docs/relay.md "Plans" and "Scopes"): a relay plan from an
 /// administrator or a paid relay product, keys within the plan, and API key scopes.
 /// </summary>
-[Collection(PlatformCollection.Name)]
-public sealed class RelayPlanTests(IdentityPlatform platform)
+[Collection(RelayPlanCollection.Name)]
+public sealed class RelayPlanTests(RelayPlanPlatform platform)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
     private RelayPlanStack Plans => platform.Plans;
