@@ -7,7 +7,9 @@ ProjectLauncher.RunBuildOutputDirectly();
 // --no-redis is a switch; configuration takes key=value pairs.
 var builder = DistributedApplication.CreateBuilder([.. args.Select(arg => arg == "--no-redis" ? "--NoRedis=true" : arg)])
     // Aspire notices a resource passing its health checks within 0.1 s rather than seconds later (PromptReadiness says why).
-    .WithPromptReadiness();
+    .WithPromptReadiness()
+    // The dashboard on workstation GC, as every project of ours (docs/runtime.md).
+    .WithSmallDashboard();
 // --replicas N runs every service N times; the gateway balances over the instances that pass their health checks.
 var replicas = Math.Max(1, builder.Configuration.GetValue("Replicas", 1));
 // A published model is for a deployment: never the development outbox, administrator or upstream simulator.

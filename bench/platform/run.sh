@@ -46,7 +46,8 @@ stop() { # SIGTERM to the AppHost, then wait until every process it and the orch
 }
 trap 'stop; cp "$data.log" /tmp/platform-bench.log 2>/dev/null; rm -rf "$data" "$data".*' EXIT
 
-start() { # sets started_in (seconds from launch to /health 200), healthy_in (to Healthy) and timeline
+start() { # sets started_in (seconds from launch to /health 200), healthy_in (to Healthy), cpu (CPU seconds the
+  # platform's processes used until then: the machine's other load does not change it) and timeline
   local t0=$SECONDS started; started=$(date +%s.%N)
   dotnet "$root/AppHost/bin/Release/net10.0/AppHost.dll" "${args[@]}" > >(python3 -u "$root/bench/platform/timeline.py" --stamp > "$data.log") 2>&1 &
   apphost_pid=$!
@@ -54,18 +55,19 @@ start() { # sets started_in (seconds from launch to /health 200), healthy_in (to
   until curl -fsS -o "$data.health" "http://127.0.0.1:$gateway/health" 2>/dev/null \
         && grep -q '^{"service":"gateway","status":"Healthy"' "$data.health"; do
     [ -z "$started_in" ] && [ -s "$data.health" ] && started_in=$(since "$started")
-    [ $((SECONDS - t0)) -gt 180 ] && { echo "not healthy in 180 s" >&2; tail -50 "$data.log" >&2; exit 1; }
+    [ $((SECONDS - t0)) -gt 600 ] && { echo "not healthy in 600 s" >&2; tail -50 "$data.log" >&2; exit 1; }
     rm -f "$data.health"
     sleep 0.1
   done
   healthy_in=$(since "$started")
+  cpu=$(python3 "$root/bench/platform/tree_memory.py" --cpu "$apphost_pid")
   started_in=${started_in:-$healthy_in}
   timeline=$(python3 "$root/bench/platform/timeline.py" "$data.log" "$started")
 }
 since() { echo "$(date +%s.%N) $1" | awk '{printf "%.1f", $1 - $2}'; }
 
-start; cold=$started_in; cold_healthy=$healthy_in; cold_timeline=$timeline; stop
-start; warm=$started_in; warm_healthy=$healthy_in; warm_timeline=$timeline
+start; cold=$started_in; cold_healthy=$healthy_in; cold_cpu=$cpu; cold_timeline=$timeline; stop
+start; warm=$started_in; warm_healthy=$healthy_in; warm_cpu=$cpu; warm_timeline=$timeline
 sleep 20 # idle: let start-up work (first GCs, JIT, the dashboard's first page of telemetry) settle
 idle=$(python3 "$root/bench/platform/tree_memory.py" "$apphost_pid")
 
@@ -101,8 +103,10 @@ rps=$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$data.wrk")
 errors=$(awk '/Non-2xx|Socket errors/' "$data.wrk")
 
 report=$(
-  echo "Cold start (fresh data directory): /health 200 in ${cold} s, Healthy in ${cold_healthy} s; warm start (existing data):"
-  echo "/health 200 in ${warm} s, Healthy in ${warm_healthy} s."
+  echo "Cold start (fresh data directory): /health 200 in ${cold} s, Healthy in ${cold_healthy} s, ${cold_cpu} CPU seconds;"
+  echo "warm start (existing data): /health 200 in ${warm} s, Healthy in ${warm_healthy} s, ${warm_cpu} CPU seconds"
+  echo "(CPU seconds: what the platform's processes used until Healthy, on $(nproc) cores; load average at the end:"
+  echo "$(cut -d' ' -f1-3 /proc/loadavg))."
   echo
   echo "Timeline of the cold start (seconds from launch; ready = its health checks passed, as Aspire saw it):"
   echo
