@@ -5,7 +5,11 @@ using Microsoft.Extensions.Hosting;
 ProjectLauncher.RunBuildOutputDirectly();
 
 // --no-redis is a switch; configuration takes key=value pairs.
-var builder = DistributedApplication.CreateBuilder([.. args.Select(arg => arg == "--no-redis" ? "--NoRedis=true" : arg)]);
+var builder = DistributedApplication.CreateBuilder([.. args.Select(arg => arg == "--no-redis" ? "--NoRedis=true" : arg)])
+    // Aspire notices a resource passing its health checks within 0.1 s rather than seconds later (PromptReadiness says why).
+    .WithPromptReadiness()
+    // The dashboard on workstation GC, as every project of ours (docs/runtime.md).
+    .WithSmallDashboard();
 // --replicas N runs every service N times; the gateway balances over the instances that pass their health checks.
 var replicas = Math.Max(1, builder.Configuration.GetValue("Replicas", 1));
 // A published model is for a deployment: never the development outbox, administrator or upstream simulator.
@@ -43,6 +47,9 @@ var gateway = builder.AddProject<Projects.Gateway>("gateway")
     .DisableForwardedHeaders()
     .WithPlatformDefaults(builder.Environment)
     .WithEnvironment("InternalAuth__SigningKey", signingKey)
+    // The gateway starts beside the services rather than after them: its /health is 200 only once every service
+    // answers, so it is healthy (what a WaitFor on it and the tests wait for) only with all of them up. It does wait
+    // for the broker: its subscription to revocation events must exist before it caches any credential.
     .WithServiceInstances("identity", identity)
     .WithServiceInstances("users", users)
     .WithServiceInstances("pool", pool)

@@ -67,7 +67,8 @@ public static class ProjectBuilderExtensions
 
     /// <summary>
     /// The gateway's view of a service run as several instances: <c>services__{name}__http__{i}</c> and
-    /// <c>services__{name}__h2c__{i}</c> for each (what <c>WithReference</c> gives for one), and it waits for all.
+    /// <c>services__{name}__h2c__{i}</c> for each (what <c>WithReference</c> gives for one). It does not wait for
+    /// them: the gateway's own health is the services' (Unhealthy while any service has no working instance).
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithServiceInstances(this IResourceBuilder<ProjectResource> project,
         string service, IReadOnlyList<IResourceBuilder<ProjectResource>> instances)
@@ -78,7 +79,6 @@ public static class ProjectBuilderExtensions
             {
                 project.WithEnvironment($"services__{service}__{endpoint.Name}__{i}", instances[i].GetEndpoint(endpoint.Name));
             }
-            project.WaitFor(instances[i]);
         }
         return project;
     }

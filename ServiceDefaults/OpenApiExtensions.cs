@@ -16,7 +16,7 @@ public static class OpenApiExtensions
     /// <summary>
     /// The service's OpenAPI document lives under its own public prefix (<c>/api/identity/openapi/v1.json</c>)
     /// so the gateway's route reaches it; the Scalar UI beside it in Development. The document is anonymous and
-    /// generated afresh on each request (about 15 ms of CPU for identity's), so answers are cached: otherwise one
+    /// generated afresh on each request, at a real CPU cost, so answers are cached: otherwise one
     /// client within its rate limit could keep a service's core busy.
     /// </summary>
     public static WebApplication MapDefaultOpenApi(this WebApplication app)

@@ -2,7 +2,7 @@ namespace Platform.LocalServers;
 
 /// <summary>
 /// Makes the orchestrator run each built project's own executable rather than <c>dotnet run</c>, which evaluates the
-/// project (about a second of CPU per service at every start) and stays alive beside the service, holding as much
+/// project (CPU at every start of every service) and stays alive beside the service, holding as much
 /// memory again (bench/RESULTS.md). It puts a <c>dotnet</c> script first on the PATH the orchestrator inherits; the
 /// script recognises exactly the orchestrator's <c>dotnet run --project ... --no-build</c> and passes anything else on.
 /// </summary>

@@ -50,6 +50,7 @@ public static class InternalAuthExtensions
         });
         builder.Services.AddSingleton<InternalAuthentication>();
         builder.Services.AddSingleton<IAuthorizationHandler, PermissionHandler>();
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, MissingGrantResultHandler>();
         builder.Services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireClaim(InternalClaims.Subject).Build())
             .AddPolicy(AdminPolicy, p => p.RequireClaim(InternalClaims.Subject).RequireRole(UserRoles.Admin))

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace Platform.ServiceDefaults.Auth;
 
-/// <summary>The claims of the internal JWT the gateway forwards (ARCHITECTURE.md section 6).</summary>
+/// <summary>The claims of the internal JWT the gateway forwards (docs/gateway.md).</summary>
 public static class InternalClaims
 {
     public const string Issuer = "gateway";
@@ -22,6 +22,18 @@ public static class InternalClaims
     public const string KeyConcurrency = "key_concurrency";
     /// <summary>An API key's daily cost limit (invariant decimal); absent when the key has none.</summary>
     public const string KeyDailyCost = "key_daily_cost";
+
+    /// <summary>One of an API key's scopes (a claim per scope); tokens and sessions carry none and reach everything.</summary>
+    public const string Scope = "scope";
+
+    /// <summary>What an API key may reach: <c>relay</c> the model endpoints under <c>/v1</c>, <c>api</c> the platform's <c>/api/**</c>.</summary>
+    public static class Scopes
+    {
+        public const string Relay = "relay";
+        public const string Api = "api";
+
+        public static readonly IReadOnlyList<string> All = [Api, Relay];
+    }
 
     /// <summary>Credential types: what the caller presented at the gateway.</summary>
     public static class Types
@@ -43,6 +55,10 @@ public static class InternalClaims
         user.UserId() ?? throw new InvalidOperationException("The request has no authenticated user.");
 
     public static string? CredentialTypeOf(this ClaimsPrincipal user) => user.FindFirstValue(CredentialType);
+
+    /// <summary>Whether the caller may reach what <paramref name="scope"/> covers: any token or session, an API key only with that scope.</summary>
+    public static bool HasScope(this ClaimsPrincipal user, string scope) =>
+        user.CredentialTypeOf() != Types.ApiKey || user.HasClaim(Scope, scope);
 
     public static string? CredentialIdOf(this ClaimsPrincipal user) => user.FindFirstValue(CredentialId);
 

@@ -11,7 +11,7 @@ namespace Platform.ServiceDefaults.Auth;
 /// </summary>
 public sealed class InternalTokenIssuer(ECDsa privateKey, TimeProvider time)
 {
-    /// <summary>The longest an internal token lives (ARCHITECTURE.md section 6).</summary>
+    /// <summary>The longest an internal token lives (docs/gateway.md).</summary>
     public static readonly TimeSpan MaxLifetime = TimeSpan.FromSeconds(60);
 
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };

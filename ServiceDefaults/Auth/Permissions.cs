@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 namespace Platform.ServiceDefaults.Auth;
 
 /// <summary>
-/// Per-resource grants (SPEC.md identity, "Permissions"). Administrators may do everything; anyone else needs a
+/// Per-resource grants (docs/identity.md, "Roles and grants"). Administrators may do everything; anyone else needs a
 /// grant on the resource: <c>read</c> for safe methods, <c>write</c> (which includes read) for the rest. Identity
 /// stores the grants; the gateway puts a service's own ones in the internal JWT as <c>perm</c> claims
 /// (<c>pool.mothers:write</c>).
@@ -37,6 +37,8 @@ public static class Permissions
         public const string Groups = "pool.groups";
         public const string Jobs = "pool.jobs";
         public const string Relay = "pool.relay";
+        /// <summary>Who may use the relay: people's relay plans.</summary>
+        public const string RelayPlans = "pool.relay-plans";
         public const string Messages = "pool.messages";
     }
 
@@ -55,7 +57,7 @@ public static class Permissions
     [
         Identity.Users, Identity.Bans, Identity.Messages,
         Users.Profiles, Users.RedeemCodes, Users.Jobs, Users.Messages,
-        Pool.Mothers, Pool.Groups, Pool.Jobs, Pool.Relay, Pool.Messages,
+        Pool.Mothers, Pool.Groups, Pool.Jobs, Pool.Relay, Pool.RelayPlans, Pool.Messages,
         Promo.Catalog, Promo.Orders, Promo.Campaigns, Promo.Coupons, Promo.Payouts, Promo.Messages,
     ];
 

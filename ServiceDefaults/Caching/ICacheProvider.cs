@@ -11,7 +11,7 @@ public enum CacheWrite
 }
 
 /// <summary>
-/// The cache business code uses, never Redis directly (SPEC.md "Storage providers"). Keys are namespaced
+/// The cache business code uses, never Redis directly (docs/storage.md). Keys are namespaced
 /// with <c>Cache:KeyPrefix</c>. Nothing whose loss would matter lives only here: bans, counters that guard
 /// security, revocations and leases are kept in PostgreSQL.
 /// </summary>

@@ -16,7 +16,7 @@ namespace Microsoft.Extensions.Hosting;
 public static class HttpConventionsExtensions
 {
     /// <summary>
-    /// The platform's HTTP conventions (ARCHITECTURE.md §7–8): camelCase JSON with lower-case enum strings,
+    /// The platform's HTTP conventions (docs/conventions.md): camelCase JSON with lower-case enum strings,
     /// every error a ProblemDetails with a stable <c>code</c>, malformed input a 400 that names the problem.
     /// </summary>
     public static TBuilder AddHttpConventions<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder

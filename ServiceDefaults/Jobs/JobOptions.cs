@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Platform.ServiceDefaults.Jobs;
 
-/// <summary>The <c>Jobs</c> configuration section (SPEC.md "Job queue").</summary>
+/// <summary>The <c>Jobs</c> configuration section (docs/jobs.md).</summary>
 public sealed class JobOptions
 {
     public const string Section = "Jobs";

@@ -29,7 +29,7 @@ public static class JobQueue
 }
 
 /// <summary>
-/// Enqueueing and the lease protocol of a job table (SPEC.md "Job queue"). Every lease write is one conditional
+/// Enqueueing and the lease protocol of a job table (docs/jobs.md). Every lease write is one conditional
 /// statement: claim with <c>FOR UPDATE SKIP LOCKED</c> (counting the attempt and writing a fresh lease token), extend and
 /// finish only while the token still matches, so a runner that lost its lease writes nothing.
 /// </summary>

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Platform.ServiceDefaults.Hosting;
 
 namespace Platform.ServiceDefaults.Jobs;
 
@@ -16,40 +17,29 @@ namespace Platform.ServiceDefaults.Jobs;
 /// </summary>
 public sealed partial class JobRunner<TContext>(
     IServiceScopeFactory scopes, IOptions<JobOptions> options, JobMetrics metrics, JobQueueName queue,
-    TimeProvider time, ILogger<JobRunner<TContext>> logger) : BackgroundService
+    TimeProvider time, ILogger<JobRunner<TContext>> logger) : PeriodicBackgroundService(time)
     where TContext : DbContext
 {
     private readonly JobOptions _options = options.Value;
     private long _lastReap;
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        _options.RunnerEnabled
-            ? Task.WhenAll(Enumerable.Range(0, _options.Workers).Select(_ => Task.Run(() => WorkAsync(stoppingToken), stoppingToken)))
-            : Task.CompletedTask;
+    protected override TimeSpan Period => TimeSpan.FromMilliseconds(_options.PollIntervalMilliseconds);
 
-    private async Task WorkAsync(CancellationToken stoppingToken)
+    /// <summary><c>Jobs:Workers</c> loops, each running one job at a Time.</summary>
+    protected override int Loops => _options.Workers;
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        _options.RunnerEnabled ? base.ExecuteAsync(stoppingToken) : Task.CompletedTask;
+
+    /// <summary>Runs due jobs one after another until none is due.</summary>
+    protected override async Task RunRoundAsync(CancellationToken cancellationToken)
     {
-        var poll = TimeSpan.FromMilliseconds(_options.PollIntervalMilliseconds);
-        while (!stoppingToken.IsCancellationRequested)
+        while (await RunOneAsync(cancellationToken))
         {
-            try
-            {
-                if (!await RunOneAsync(stoppingToken))
-                {
-                    await Task.Delay(poll, time, stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                LogLoopFailed(logger, ex, queue.Name);
-                await Task.Delay(poll, time, stoppingToken);
-            }
         }
     }
+
+    protected override void OnRoundFailed(Exception exception, TimeSpan retryIn) => LogLoopFailed(logger, exception, queue.Name);
 
     /// <summary>Reaps expired leases now and then, claims one job and runs it; false when nothing was due.</summary>
     public async Task<bool> RunOneAsync(CancellationToken stoppingToken)
@@ -72,9 +62,9 @@ public sealed partial class JobRunner<TContext>(
     private async Task ReapIfDueAsync(JobQueue<TContext> jobs, CancellationToken cancellationToken)
     {
         // Every third of a lease is often enough: a lease is only late once it has run out.
-        var now = time.GetTimestamp();
+        var now = Time.GetTimestamp();
         var last = Interlocked.Read(ref _lastReap);
-        if (last != 0 && time.GetElapsedTime(last, now) < _options.VisibilityTimeout / 3)
+        if (last != 0 && Time.GetElapsedTime(last, now) < _options.VisibilityTimeout / 3)
         {
             return;
         }
@@ -192,7 +182,7 @@ public sealed partial class JobRunner<TContext>(
         {
             while (true)
             {
-                await Task.Delay(every, time, stop);
+                await Task.Delay(every, Time, stop);
                 await using var scope = scopes.CreateAsyncScope();
                 var jobs = scope.ServiceProvider.GetRequiredService<JobQueue<TContext>>();
                 if (!await jobs.ExtendAsync(id, token, stop))

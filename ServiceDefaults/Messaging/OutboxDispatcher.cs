@@ -4,10 +4,10 @@ using System.Text.Json;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Platform.ServiceDefaults.Data;
+using Platform.ServiceDefaults.Hosting;
 
 namespace Platform.ServiceDefaults.Messaging;
 
@@ -41,40 +41,30 @@ public sealed class OutboxOptions
 /// </summary>
 public sealed partial class OutboxDispatcher<TContext>(
     IServiceScopeFactory scopes, IBus bus, OutboxSignal signal, IOptions<OutboxOptions> options, MessagingMetrics metrics,
-    TimeProvider time, ILogger<OutboxDispatcher<TContext>> logger) : BackgroundService
+    TimeProvider time, ILogger<OutboxDispatcher<TContext>> logger) : PeriodicBackgroundService(time)
     where TContext : PlatformDbContext
 {
     private static readonly ActivitySource Source = new("Platform.Outbox");
     private readonly OutboxOptions _options = options.Value;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeSpan Period => _options.PollInterval;
+
+    /// <summary>Until a batch comes up short: a full one means more rows are waiting.</summary>
+    protected override async Task RunRoundAsync(CancellationToken cancellationToken)
     {
-        var backoff = TimeSpan.Zero;
-        while (!stoppingToken.IsCancellationRequested)
+        while (await DispatchBatchAsync(cancellationToken) == _options.BatchSize)
         {
-            try
-            {
-                int handled;
-                do
-                {
-                    handled = await DispatchBatchAsync(stoppingToken);
-                }
-                while (handled == _options.BatchSize);
-                backoff = TimeSpan.Zero;
-                await signal.WaitAsync(_options.PollInterval, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                backoff = backoff == TimeSpan.Zero ? TimeSpan.FromMilliseconds(500) : TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _options.MaxBackoff.Ticks));
-                LogDispatchFailed(logger, ex, backoff.TotalSeconds);
-                await Task.Delay(backoff, time, stoppingToken);
-            }
         }
     }
+
+    /// <summary>A commit with outbox rows wakes the dispatcher at once; the period is the backstop.</summary>
+    protected override Task WaitForWakeAsync(CancellationToken cancellationToken) => signal.WaitAsync(cancellationToken);
+
+    /// <summary>While the broker is unavailable: half a second, doubling to <see cref="OutboxOptions.MaxBackoff"/>.</summary>
+    protected override TimeSpan RetryDelay(int failures) =>
+        TimeSpan.FromTicks(Math.Min(TimeSpan.FromMilliseconds(500).Ticks << Math.Min(failures - 1, 30), _options.MaxBackoff.Ticks));
+
+    protected override void OnRoundFailed(Exception exception, TimeSpan retryIn) => LogDispatchFailed(logger, exception, retryIn.TotalSeconds);
 
     /// <summary>Publishes one batch; returns how many rows it took up (sent, or failed on their own account).</summary>
     public async Task<int> DispatchBatchAsync(CancellationToken cancellationToken)
@@ -93,7 +83,7 @@ public sealed partial class OutboxDispatcher<TContext>(
                 try
                 {
                     await PublishAsync(row, ct);
-                    row.DispatchedAt = time.GetUtcNow();
+                    row.DispatchedAt = Time.GetUtcNow();
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
                 {
@@ -123,7 +113,7 @@ public sealed partial class OutboxDispatcher<TContext>(
         {
             return;
         }
-        row.ParkedAt = time.GetUtcNow();
+        row.ParkedAt = Time.GetUtcNow();
         metrics.Parked(ShortTypeName(row.MessageType));
         LogParked(logger, ex, row.Id, row.MessageType, row.Attempts);
     }

@@ -28,8 +28,8 @@ public sealed class OutboxSignal : SaveChangesInterceptor, IDbTransactionInterce
         return ValueTask.FromResult(result);
     }
 
-    /// <summary>Waits for a signal or the timeout, whichever comes first.</summary>
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
+    /// <summary>Completes at the next signal (at once if one came since the last wait).</summary>
+    public Task WaitAsync(CancellationToken cancellationToken) => _signal.WaitAsync(cancellationToken);
 
     public void Notify()
     {

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Whole-platform benchmark on the Aspire AppHost, as ./run.sh starts it (dashboard included):
 #   - cold start to all healthy (fresh data directory: initdb, RabbitMQ's first boot, migrations) and warm start
-#     (same data), each until the gateway's /health is 200, which it is only once every service is healthy;
+#     (same data): until the gateway's /health is 200 (every service answers, each Healthy or Degraded) and until it
+#     says Healthy (every service and the gateway with their database, broker and cache connected);
+#   - a timeline of each start: when each resource was Starting, Running and ready (its health checks passed), from
+#     the AppHost's own debug log of resource states;
 #   - memory (processes, RSS, PSS) of every resource: AppHost, orchestrator (DCP), dashboard, services, servers,
 #     idle and at the peak of a mixed authenticated load through the gateway to all four services.
 #   bench/platform/run.sh [--record]
@@ -20,6 +23,9 @@ for name in identity users pool promo identity-h2c users-h2c pool-h2c promo-h2c 
 done
 # The dashboard as ./run.sh serves it, on free ports so the benchmark runs beside a running platform.
 export DOTNET_ENVIRONMENT=Development ASPIRE_ALLOW_UNSECURED_TRANSPORT=true NO_COLOR=1
+# The timeline's source: resource state changes and readiness in the AppHost's log, each line stamped as it comes.
+args+=(--Logging:LogLevel:Aspire.Hosting.ApplicationModel.ResourceNotificationService=Debug
+  --Logging:LogLevel:Aspire.Hosting.Health.ResourceHealthCheckService=Debug)
 export ASPNETCORE_URLS="http://127.0.0.1:$(free_port)"
 export ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL="http://127.0.0.1:$(free_port)"
 export ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL="http://127.0.0.1:$(free_port)"
@@ -40,19 +46,28 @@ stop() { # SIGTERM to the AppHost, then wait until every process it and the orch
 }
 trap 'stop; cp "$data.log" /tmp/platform-bench.log 2>/dev/null; rm -rf "$data" "$data".*' EXIT
 
-start() { # sets started_in: seconds from launch to the gateway's /health answering 200
+start() { # sets started_in (seconds from launch to /health 200), healthy_in (to Healthy), cpu (CPU seconds the
+  # platform's processes used until then: the machine's other load does not change it) and timeline
   local t0=$SECONDS started; started=$(date +%s.%N)
-  dotnet "$root/AppHost/bin/Release/net10.0/AppHost.dll" "${args[@]}" > "$data.log" 2>&1 &
+  dotnet "$root/AppHost/bin/Release/net10.0/AppHost.dll" "${args[@]}" > >(python3 -u "$root/bench/platform/timeline.py" --stamp > "$data.log") 2>&1 &
   apphost_pid=$!
-  until curl -fsS -o /dev/null "http://127.0.0.1:$gateway/health" 2>/dev/null; do
-    [ $((SECONDS - t0)) -gt 180 ] && { echo "not healthy in 180 s" >&2; tail -50 "$data.log" >&2; exit 1; }
+  started_in=
+  until curl -fsS -o "$data.health" "http://127.0.0.1:$gateway/health" 2>/dev/null \
+        && grep -q '^{"service":"gateway","status":"Healthy"' "$data.health"; do
+    [ -z "$started_in" ] && [ -s "$data.health" ] && started_in=$(since "$started")
+    [ $((SECONDS - t0)) -gt 600 ] && { echo "not healthy in 600 s" >&2; tail -50 "$data.log" >&2; exit 1; }
+    rm -f "$data.health"
     sleep 0.1
   done
-  started_in=$(echo "$(date +%s.%N) $started" | awk '{printf "%.1f", $1 - $2}')
+  healthy_in=$(since "$started")
+  cpu=$(python3 "$root/bench/platform/tree_memory.py" --cpu "$apphost_pid")
+  started_in=${started_in:-$healthy_in}
+  timeline=$(python3 "$root/bench/platform/timeline.py" "$data.log" "$started")
 }
+since() { echo "$(date +%s.%N) $1" | awk '{printf "%.1f", $1 - $2}'; }
 
-start; cold=$started_in; stop
-start; warm=$started_in
+start; cold=$started_in; cold_healthy=$healthy_in; cold_cpu=$cpu; cold_timeline=$timeline; stop
+start; warm=$started_in; warm_healthy=$healthy_in; warm_cpu=$cpu; warm_timeline=$timeline
 sleep 20 # idle: let start-up work (first GCs, JIT, the dashboard's first page of telemetry) settle
 idle=$(python3 "$root/bench/platform/tree_memory.py" "$apphost_pid")
 
@@ -88,7 +103,18 @@ rps=$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$data.wrk")
 errors=$(awk '/Non-2xx|Socket errors/' "$data.wrk")
 
 report=$(
-  echo "Cold start to all healthy (fresh data directory): ${cold} s; warm start (existing data): ${warm} s."
+  echo "Cold start (fresh data directory): /health 200 in ${cold} s, Healthy in ${cold_healthy} s, ${cold_cpu} CPU seconds;"
+  echo "warm start (existing data): /health 200 in ${warm} s, Healthy in ${warm_healthy} s, ${warm_cpu} CPU seconds"
+  echo "(CPU seconds: what the platform's processes used until Healthy, on $(nproc) cores; load average at the end:"
+  echo "$(cut -d' ' -f1-3 /proc/loadavg))."
+  echo
+  echo "Timeline of the cold start (seconds from launch; ready = its health checks passed, as Aspire saw it):"
+  echo
+  echo "$cold_timeline"
+  echo
+  echo "Timeline of the warm start:"
+  echo
+  echo "$warm_timeline"
   echo
   echo "Memory in MiB, idle (20 s after a warm start) and at the whole platform's peak PSS under load (wrk -t2 -c50 -d30s,"
   echo "an administrator's bearer token, GET round-robin over identity /me, users, pool groups and promo products:"

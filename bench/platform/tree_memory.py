@@ -1,5 +1,6 @@
 """Memory of an AppHost's processes, one line per resource: "name processes rss_mib pss_mib", then a TOTAL line.
-With --pids, only the process ids, one per line.
+With --pids, only the process ids, one per line. With --cpu, the CPU seconds (user and system) those processes and
+the children they waited for (initdb, rabbitmqctl) have used.
 
 The processes are the AppHost's tree and the orchestrator's: DCP detaches from the AppHost (its parent is init) and
 starts every resource, watching the AppHost through `--monitor PID`.
@@ -76,7 +77,17 @@ def monitors(apphost):
     return found
 
 
+def cpu_seconds(pid):
+    try:
+        with open(f'/proc/{pid}/stat') as f:
+            fields = f.read().rsplit(')', 1)[1].split()
+        return sum(int(v) for v in fields[11:15]) / os.sysconf('SC_CLK_TCK')
+    except OSError:
+        return 0.0
+
+
 only_pids = sys.argv[1] == '--pids'
+only_cpu = sys.argv[1] == '--cpu'
 root = int(sys.argv[-1])
 kids, groups, stack, seen = children(), {}, [root, *monitors(root)], set()
 while stack:
@@ -88,6 +99,9 @@ while stack:
     if only_pids:
         print(pid)
         continue
+    if only_cpu:
+        groups['cpu'] = groups.get('cpu', 0.0) + cpu_seconds(pid)
+        continue
     name = label(pid)
     if name is None:
         continue
@@ -95,6 +109,9 @@ while stack:
     pid_rss, pid_pss = memory_kib(pid)
     groups[name] = (count + 1, rss + pid_rss, pss + pid_pss)
 if only_pids:
+    sys.exit(0)
+if only_cpu:
+    print(f"{groups.get('cpu', 0.0):.1f}")
     sys.exit(0)
 for name, (count, rss, pss) in sorted(groups.items()):
     print(f'{name.replace(" ", "_")} {count} {rss / 1024:.0f} {pss / 1024:.0f}')

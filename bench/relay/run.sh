@@ -62,6 +62,10 @@ for i in 1 2 3; do
   post "$admin" /api/pool/mothers pool "{\"name\":\"m$i\",\"email\":\"m$i-$RANDOM$RANDOM@bench.test\",\"groupId\":\"$group\",\"accessToken\":\"bench-$i-$RANDOM\"}" >/dev/null
 done
 user=$(sign_in "relay-bench-$RANDOM@example.test")
+# A relay plan roomy enough for the load (docs/relay.md "Plans"), then a key within it.
+user_id=$(curl -fsS -H "Authorization: Bearer $user" "$base/api/identity/me" | json '["id"]')
+curl -fsS -o /dev/null -X PUT -H 'Content-Type: application/json' -H "Authorization: Bearer $admin" -H 'X-Domain: pool' \
+  -d '{"dailyCost":1000000,"requestsPerMinute":1000000,"concurrency":1000}' "$base/api/pool/relay/plans/$user_id"
 created=$(post "$user" /api/identity/api-keys "" '{"name":"bench","limits":{"concurrency":1000}}')
 key=$(json '["key"]' <<<"$created"); key_id=$(json '["apiKey"]["id"]' <<<"$created")
 

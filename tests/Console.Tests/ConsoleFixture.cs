@@ -11,6 +11,9 @@ public sealed class ConsoleFixture : IAsyncLifetime
 {
     public const string Chromium = "/usr/bin/chromium";
 
+    /// <summary>How long a fresh browser may take to start the app on a loaded two-core machine.</summary>
+    public const float ColdStartTimeout = 90_000;
+
     private readonly SemaphoreSlim _adminLock = new(1, 1);
     private string? _adminState;
     private IPlaywright? _playwright;
@@ -33,7 +36,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
         await Platform.InitializeAsync();
         Console = new Uri(Gateway.BaseAddress!, "/console/");
         // A cold start of the app on a busy two-core machine takes a few seconds; every wait is a deadline, not a sleep.
-        Assertions.SetDefaultExpectTimeout(15_000);
+        Assertions.SetDefaultExpectTimeout(30_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new()
         {
@@ -64,7 +67,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
             StorageState = storageState,
             ViewportSize = new() { Width = 1200, Height = 760 },
         });
-        context.SetDefaultTimeout(15_000);
+        context.SetDefaultTimeout(30_000);
         var page = await context.NewPageAsync();
         // What the page said and what failed, for a failing test's message (Describe).
         page.Console += (_, message) => Said(page).Add($"console.{message.Type}: {message.Text}");
@@ -86,7 +89,8 @@ public sealed class ConsoleFixture : IAsyncLifetime
     /// </summary>
     public async Task SignInAsync(IPage page, string email)
     {
-        await page.GetByLabel("Email address").FillAsync(email);
+        // The app's first start in a fresh browser (downloading and compiling the runtime) is the slowest step.
+        await page.GetByLabel("Email address").FillAsync(email, new() { Timeout = ColdStartTimeout });
         await page.GetByRole(AriaRole.Button, new() { Name = "Send code" }).ClickAsync();
         await Assertions.Expect(page.GetByText($"A code was sent to {email}")).ToBeVisibleAsync();
         await DocumentAsync(page, "sign-in");
@@ -108,7 +112,7 @@ public sealed class ConsoleFixture : IAsyncLifetime
             {
                 var signedIn = await NewPageAsync(state);
                 await signedIn.GotoAsync(path);
-                await Assertions.Expect(signedIn.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync();
+                await Assertions.Expect(signedIn.GetByRole(AriaRole.Button, new() { Name = "Sign out" })).ToBeVisibleAsync(new() { Timeout = ColdStartTimeout });
                 return signedIn;
             }
             var page = await NewPageAsync();

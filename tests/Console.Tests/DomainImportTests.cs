@@ -15,6 +15,8 @@ public sealed partial class DomainImportTests
         ["Users"] = "UsersClient",
         ["Pool"] = "PoolClient",
         ["Platform"] = "SystemClient",
+        ["Access"] = "IdentityClient",
+        ["Promo"] = "PromoClient",
     };
 
     [Fact]

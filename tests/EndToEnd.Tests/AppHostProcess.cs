@@ -109,7 +109,9 @@ public sealed class AppHostProcess : IAsyncDisposable
                 using var response = await Gateway.GetAsync("/health");
                 return response.IsSuccessStatusCode;
             }
-            catch (HttpRequestException)
+            // The gateway starts beside the services, so its /health may be asked while they are still starting and,
+            // on a busy machine, answer after the client's timeout: not healthy yet.
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
                 return false;
             }

@@ -249,6 +249,13 @@ public sealed class GatewayTests(PlatformFixture platform)
             priority = 1000,
         }, "pool", HttpStatusCode.Created);
         var owner = await PlatformFixture.SignInAsync(Gateway, $"{Guid.NewGuid():N}@example.test");
+        // Only a person with a relay plan may use the relay (docs/relay.md "Plans").
+        using (var me = await Gateway.SendAsync(Authorized(HttpMethod.Get, "/api/identity/me", owner)))
+        {
+            var ownerId = JsonDocument.Parse(await me.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
+            using var plan = await SendJsonAsync(HttpMethod.Put, $"/api/pool/relay/plans/{ownerId}", admin,
+                new { dailyCost = 10m, requestsPerMinute = 100, concurrency = 5 }, "pool", HttpStatusCode.OK);
+        }
         using var created = await SendJsonAsync(HttpMethod.Post, "/api/identity/api-keys", owner, new { name = "relay" }, null, HttpStatusCode.Created);
         var apiKey = created.RootElement.GetProperty("key").GetString()!;
         var marker = Guid.NewGuid().ToString("N");

@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Security.Claims;
 using System.Security.Cryptography;
@@ -132,9 +134,28 @@ public sealed class PoolStack : IAsyncDisposable
         return app;
     }
 
-    /// <summary>A client of instance A (or <paramref name="on"/>) calling as an API key, as the gateway forwards <c>/v1/**</c>.</summary>
-    public HttpClient ApiKey(string keyId, Guid userId, int? concurrency = null, decimal? dailyCost = null, PoolApp? on = null) =>
-        PoolClient.ApiKey((on ?? A).Address, Platform.SigningKey, keyId, userId, concurrency, dailyCost);
+    /// <summary>
+    /// A client of instance A (or <paramref name="on"/>) calling as an API key with the relay scope, as the gateway
+    /// forwards <c>/v1/**</c>. Its owner holds a roomy relay plan (<see cref="RoomyPlan"/>, given by an admin before
+    /// its first request) unless <paramref name="plan"/> is false.
+    /// </summary>
+    public HttpClient ApiKey(string keyId, Guid userId, int? concurrency = null, decimal? dailyCost = null, PoolApp? on = null, bool plan = true,
+        string[]? scopes = null) =>
+        PoolClient.ApiKey((on ?? A).Address, Platform.SigningKey, keyId, userId, concurrency, dailyCost, scopes,
+            plan ? () => _plans.GetOrAdd(userId, id => GrantPlanAsync(id, RoomyPlan)) : null);
+
+    /// <summary>Limits no relay test reaches unless it means to: any model, no end.</summary>
+    public static readonly object RoomyPlan = new { dailyCost = 1_000_000m, requestsPerMinute = 100_000, concurrency = 10_000 };
+
+    private readonly ConcurrentDictionary<Guid, Task> _plans = new();
+
+    /// <summary>Gives the user this relay plan as an administrator (PUT /api/pool/relay/plans/{userId}).</summary>
+    public async Task GrantPlanAsync(Guid userId, object plan)
+    {
+        using var admin = Admin();
+        using var response = await admin.PutAsJsonAsync($"/api/pool/relay/plans/{userId}", plan);
+        Assert.True(response.IsSuccessStatusCode, $"granting a plan: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
 
     private PoolApp Start(Dictionary<string, string?> settings, string instance)
     {
@@ -233,7 +254,8 @@ public static class PoolClient
         return client;
     }
 
-    public static HttpClient ApiKey(Uri address, ECDsa signingKey, string keyId, Guid userId, int? concurrency, decimal? dailyCost)
+    public static HttpClient ApiKey(Uri address, ECDsa signingKey, string keyId, Guid userId, int? concurrency, decimal? dailyCost,
+        string[]? scopes = null, Func<Task>? beforeFirst = null)
     {
         var claims = new List<Claim>
         {
@@ -245,7 +267,8 @@ public static class PoolClient
         };
         if (concurrency is { } c) claims.Add(new(InternalClaims.KeyConcurrency, c.ToString(CultureInfo.InvariantCulture)));
         if (dailyCost is { } d) claims.Add(new(InternalClaims.KeyDailyCost, d.ToString(CultureInfo.InvariantCulture)));
-        return new HttpClient(new ClaimsHandler(new InternalTokenIssuer(signingKey, TimeProvider.System), claims)) { BaseAddress = address };
+        claims.AddRange((scopes ?? [InternalClaims.Scopes.Relay]).Select(s => new Claim(InternalClaims.Scope, s)));
+        return new HttpClient(new ClaimsHandler(new InternalTokenIssuer(signingKey, TimeProvider.System), claims, beforeFirst)) { BaseAddress = address };
     }
 
     public static HttpClient Granted(Uri address, ECDsa signingKey, IEnumerable<string> permissions)
@@ -264,12 +287,14 @@ public static class PoolClient
         return client;
     }
 
-    private sealed class ClaimsHandler(InternalTokenIssuer issuer, IReadOnlyList<Claim> claims) : DelegatingHandler(new SocketsHttpHandler())
+    private sealed class ClaimsHandler(InternalTokenIssuer issuer, IReadOnlyList<Claim> claims, Func<Task>? beforeFirst = null)
+        : DelegatingHandler(new SocketsHttpHandler())
     {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
+            if (beforeFirst is not null) await beforeFirst();
             request.Headers.Authorization ??= new("Bearer", issuer.Issue("pool", claims, TimeSpan.FromSeconds(60)));
-            return base.SendAsync(request, cancellationToken);
+            return await base.SendAsync(request, cancellationToken);
         }
     }
 

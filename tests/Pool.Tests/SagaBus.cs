@@ -5,8 +5,8 @@ using Platform.Contracts.Pool;
 namespace Pool.Tests;
 
 /// <summary>
-/// A MassTransit bus on a stack's vhost, as users would be: it publishes redemption events and collects pool's
-/// answers on its own queue.
+/// A MassTransit bus on a stack's vhost, as users would be: it publishes redemption events (and promo's relay
+/// purchases) and collects pool's answers and relay plan changes on its own queue.
 /// </summary>
 public sealed class SagaBus : IAsyncDisposable
 {
@@ -24,6 +24,7 @@ public sealed class SagaBus : IAsyncDisposable
             e.Handler<SeatAllocated>(c => Collect(self!, c.Message));
             e.Handler<SeatAllocationFailed>(c => Collect(self!, c.Message));
             e.Handler<SeatAllocationCancelled>(c => Collect(self!, c.Message));
+            e.Handler<RelayPlanChanged>(c => Collect(self!, c.Message));
         }));
         self = new SagaBus(bus);
         return self;

@@ -1,6 +1,9 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json;
+using MassTransit;
 using Npgsql;
+using Platform.Contracts.Promo;
 using Promo.Api.Payments;
 
 namespace Promo.Tests;
@@ -19,6 +22,10 @@ public sealed class PromoPlatform : IAsyncLifetime
 {
     private ServiceApp<Program> _a = null!;
     private ServiceApp<Program> _b = null!;
+    private IBusControl? _bus;
+
+    /// <summary>The relay purchases promo published, as pool receives them.</summary>
+    public ConcurrentQueue<RelayPlanPurchased> RelayPurchases { get; } = new();
 
     public ServersFixture Servers { get; } = new();
     public ShiftedClock Clock { get; } = new();
@@ -39,6 +46,12 @@ public sealed class PromoPlatform : IAsyncLifetime
             using var client = app.CreateClient();
             Assert.True(await Eventually.TrueAsync(async () => (await client.GetAsync("/health")).IsSuccessStatusCode, TimeSpan.FromSeconds(60)));
         }
+        _bus = await TestBus.StartAsync(vhost, rabbit => rabbit.ReceiveEndpoint("promo-tests-relay", e =>
+            e.Handler<RelayPlanPurchased>(c =>
+            {
+                RelayPurchases.Enqueue(c.Message);
+                return Task.CompletedTask;
+            })));
     }
 
     private ServiceApp<Program> Start(string vhost, bool redis) => new(new Dictionary<string, string?>
@@ -55,6 +68,7 @@ public sealed class PromoPlatform : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        if (_bus is not null) await _bus.StopAsync();
         if (_a is not null) await _a.DisposeAsync();
         if (_b is not null) await _b.DisposeAsync();
         await Servers.DisposeAsync();

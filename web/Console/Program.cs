@@ -19,6 +19,7 @@ builder.Services.AddScoped<UsersClient>();
 builder.Services.AddScoped<PoolClient>();
 // Pages of one domain write only through their own domain's client; they may read another's through its reader.
 builder.Services.AddScoped<IPoolReader>(services => services.GetRequiredService<PoolClient>());
+builder.Services.AddScoped<PromoClient>();
 builder.Services.AddScoped<SystemClient>();
 
 await builder.Build().RunAsync();

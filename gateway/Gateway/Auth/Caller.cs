@@ -19,7 +19,8 @@ public sealed class Caller
     private readonly IReadOnlyList<string> _permissions;
 
     public Caller(string credentialType, string? credentialId, Guid? userId, IReadOnlyList<string> roles, IReadOnlyList<string> permissions,
-        string? email, string? phone, string? csrfToken, CallerLimits? limits, string clientIp, DateTimeOffset resolvedAt, DateTimeOffset cachedUntil)
+        string? email, string? phone, string? csrfToken, CallerLimits? limits, string clientIp, DateTimeOffset resolvedAt, DateTimeOffset cachedUntil,
+        IReadOnlyList<string>? scopes = null)
     {
         CredentialType = credentialType;
         Roles = roles;
@@ -28,6 +29,7 @@ public sealed class Caller
         UserId = userId;
         CsrfToken = csrfToken;
         Limits = limits;
+        Scopes = scopes ?? [];
         ResolvedAt = resolvedAt;
         CachedUntil = cachedUntil;
         var claims = new List<Claim>
@@ -40,6 +42,8 @@ public sealed class Caller
         if (email is not null) claims.Add(new(InternalClaims.Email, email));
         if (phone is not null) claims.Add(new(InternalClaims.Phone, phone));
         claims.AddRange(roles.Select(r => new Claim(InternalClaims.Roles, r)));
+        // Services can check a key's scopes themselves (pool does on /v1).
+        claims.AddRange(Scopes.Select(s => new Claim(InternalClaims.Scope, s)));
         // Pool enforces these on relay traffic, across every gateway instance.
         if (limits?.Concurrency is { } concurrency) claims.Add(new(InternalClaims.KeyConcurrency, concurrency.ToString(CultureInfo.InvariantCulture)));
         if (limits?.DailyCost is { } dailyCost) claims.Add(new(InternalClaims.KeyDailyCost, dailyCost.ToString(CultureInfo.InvariantCulture)));
@@ -52,6 +56,12 @@ public sealed class Caller
     public Guid? UserId { get; }
     public string? CsrfToken { get; }
     public CallerLimits? Limits { get; }
+
+    /// <summary>An API key's scopes (<see cref="InternalClaims.Scopes"/>); empty for other credentials.</summary>
+    public IReadOnlyList<string> Scopes { get; }
+
+    /// <summary>Whether the caller may reach what <paramref name="scope"/> covers: any token or session, an API key only with that scope.</summary>
+    public bool HasScope(string scope) => CredentialType != InternalClaims.Types.ApiKey || Scopes.Contains(scope);
     public DateTimeOffset ResolvedAt { get; }
     public DateTimeOffset CachedUntil { get; }
 

@@ -11,7 +11,8 @@ namespace Gateway.Auth;
 /// <summary>
 /// Turns the client's credential into a <see cref="Caller"/> (through cached introspection) before routing:
 /// 401 without a valid one except on anonymous routes (and on relay routes without an API key), 403 for a session
-/// cookie on an unsafe method without its CSRF token, 429 over the address's or the caller's rate limits.
+/// cookie on an unsafe method without its CSRF token or an API key without the path's scope (<c>relay</c> for
+/// <c>/v1/**</c>, <c>api</c> for <c>/api/**</c>), 429 over the address's or the caller's rate limits.
 /// </summary>
 public sealed class GatewayAuthentication(
     RequestDelegate next, CallerCache cache, IntrospectionClient introspection, AnonymousRoutes anonymous, GatewayRateLimits limits,
@@ -97,6 +98,13 @@ public sealed class GatewayAuthentication(
         {
             return WriteProblemAsync(context, StatusCodes.Status401Unauthorized, "unauthorized", "The credential is not valid (expired, revoked or unknown).");
         }
+        // An API key reaches /v1 only with the relay scope and /api only with the api scope.
+        var scope = context.Request.IsRelay() ? InternalClaims.Scopes.Relay : InternalClaims.Scopes.Api;
+        if (caller is not null && !caller.HasScope(scope))
+        {
+            return WriteProblemAsync(context, StatusCodes.Status403Forbidden, "scope_required",
+                $"This API key's scopes ({string.Join(", ", caller.Scopes)}) do not include {scope}, which {(scope == InternalClaims.Scopes.Relay ? "/v1" : "/api")} needs.");
+        }
         return ContinueAs(context, caller ?? Anonymous(clientIp));
     }
 
@@ -128,7 +136,7 @@ public sealed class GatewayAuthentication(
             cachedUntil = expiresAt;
         }
         return new Caller(credential.Type, answer.CredentialId, answer.UserId, answer.Roles ?? [], answer.Permissions ?? [], answer.Email,
-            answer.Phone, answer.CsrfToken, answer.Limits, clientIp, resolvedAt, cachedUntil);
+            answer.Phone, answer.CsrfToken, answer.Limits, clientIp, resolvedAt, cachedUntil, answer.Scopes);
     }
 
     private static bool CsrfHolds(HttpRequest request, Caller caller)

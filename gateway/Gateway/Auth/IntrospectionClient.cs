@@ -5,7 +5,7 @@ public sealed class IntrospectionClient(HttpClient http, ServiceTokens tokens)
 {
     public sealed record IntrospectResponse(
         bool Active, Guid? UserId, string[]? Roles, string? Email, string? Phone, string? CredentialType,
-        string? CredentialId, DateTimeOffset? ExpiresAt, string? CsrfToken, CallerLimits? Limits, string[]? Permissions);
+        string? CredentialId, DateTimeOffset? ExpiresAt, string? CsrfToken, CallerLimits? Limits, string[]? Permissions, string[]? Scopes = null);
 
     public async Task<IntrospectResponse> IntrospectAsync(Credential credential, CancellationToken cancellationToken)
     {

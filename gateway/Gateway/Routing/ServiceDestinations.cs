@@ -9,7 +9,7 @@ public static class ServiceDestinations
     /// Fills each cluster's destinations from the variables the AppHost sets, since YARP's service-discovery resolver
     /// is not available to us: <c>services__{name}__h2c__{i}</c> when the service serves HTTP/2 with prior knowledge,
     /// else <c>services__{name}__http__{i}</c>, one destination per instance. Over h2c all requests to a service share
-    /// a few connections, which halves what the service spends per request (bench/gateway). A cluster with neither
+    /// a few connections, which cuts what the service spends per request (bench/RESULTS.md). A cluster with neither
     /// keeps its configuration.
     /// </summary>
     public static IConfigurationBuilder AddServiceDestinations(this IConfigurationManager configuration, IEnumerable<string> services)

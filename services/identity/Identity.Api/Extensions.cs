@@ -1,4 +1,5 @@
 using Identity.Api.Accounts;
+using Identity.Api.ApiKeys;
 using Identity.Api.Codes;
 using Identity.Api.Data;
 using Identity.Api.DevOutbox;
@@ -29,6 +30,7 @@ internal static class Extensions
         {
             bus.AddConsumer<UserDisabledConsumer>();
             bus.AddConsumer<UserEnabledConsumer>();
+            bus.AddConsumer<RelayPlanChangedConsumer>();
         });
 
         var options = builder.Configuration.GetSection("Identity");

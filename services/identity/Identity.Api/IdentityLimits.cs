@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Identity.Api;
 
 /// <summary>
-/// The <c>Identity:Limits</c> configuration section: the numbers of SPEC.md "identity". The defaults live in
+/// The <c>Identity:Limits</c> configuration section: the numbers of docs/identity.md. The defaults live in
 /// appsettings.json; a value outside its range stops the service at start-up, naming the setting.
 /// </summary>
 public sealed class IdentityLimits : IValidatableObject

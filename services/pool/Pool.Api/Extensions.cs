@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Http.Resilience;
 using Pool.Api.Data;
 using Pool.Api.Mothers;
+using Pool.Api.Plans;
 using Pool.Api.Relay;
 using Pool.Api.Seats;
 using Pool.Api.Sync;
@@ -23,6 +24,7 @@ internal static class Extensions
         {
             bus.AddConsumer<RedeemCodeRedeemedConsumer>();
             bus.AddConsumer<CancelSeatAllocationConsumer>();
+            bus.AddConsumer<RelayPlanPurchasedConsumer>();
         });
 
         builder.Services.AddOptions<PoolOptions>().BindConfiguration(PoolOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -31,6 +33,7 @@ internal static class Extensions
 
         builder.AddJobs<PoolDbContext>("pool");
         builder.Services.AddJobHandler<SyncMotherHandler>(SyncMotherHandler.JobType);
+        builder.Services.AddJobHandler<BulkAddMothersHandler>(BulkAddMothersHandler.JobType);
         builder.Services.AddScoped<TemplateInvites>();
         builder.Services.AddJobHandler<SeatAllocationHandler>(SeatAllocationHandler.JobType);
         builder.Services.AddJobHandler<SeatReleaseHandler>(SeatReleaseHandler.JobType);
@@ -39,7 +42,7 @@ internal static class Extensions
         builder.AddRelay();
     }
 
-    /// <summary>Relay scheduling (SPEC.md "relay"): accounts, slots, usage, and the upstream client it streams through.</summary>
+    /// <summary>Relay scheduling (docs/relay.md): accounts, slots, usage, and the upstream client it streams through.</summary>
     private static void AddRelay(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<RelayOptions>().BindConfiguration(RelayOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -49,6 +52,8 @@ internal static class Extensions
         builder.Services.AddScoped<UsageQueries>();
         builder.Services.AddScoped<AccountScheduler>();
         builder.Services.AddScoped<RelayForwarder>();
+        builder.Services.AddSingleton<RelayPlanStore>();
+        builder.Services.AddScoped<RelayEntitlement>();
         builder.Services.AddHostedService<RelayJanitor>();
         // Responses stream for minutes and failover is the forwarder's own (another account), so no timeout or retry here.
 #pragma warning disable EXTEXP0001 // RemoveAllResilienceHandlers is marked experimental; it is the documented opt-out.

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Pool.Api;
 
-/// <summary>The <c>Pool</c> configuration section: the numbers of SPEC.md "pool".</summary>
+/// <summary>The <c>Pool</c> configuration section: pool's numbers (the README's configuration table).</summary>
 public sealed class PoolOptions
 {
     public const string Section = "Pool";

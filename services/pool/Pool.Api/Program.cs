@@ -6,6 +6,7 @@ using Pool.Api;
 using Pool.Api.Data;
 using Pool.Api.Groups;
 using Pool.Api.Mothers;
+using Pool.Api.Plans;
 using Pool.Api.Relay;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -23,6 +24,7 @@ api.MapMothers();
 api.MapJobAdmin<PoolDbContext>("pool", "pool_job", Permissions.Pool.Jobs);
 api.MapMessageAdmin<PoolDbContext>(Permissions.Pool.Messages, "pool");
 app.MapRelay();
+app.MapRelayPlans();
 
 app.Run();
 

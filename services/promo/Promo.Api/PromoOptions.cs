@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Promo.Api;
 
-/// <summary>The <c>Promo</c> configuration section: the numbers of SPEC.md "promo".</summary>
+/// <summary>The <c>Promo</c> configuration section: promo's numbers (docs/promo.md, the README's configuration table).</summary>
 public sealed class PromoOptions : IValidatableObject
 {
     public const string Section = "Promo";

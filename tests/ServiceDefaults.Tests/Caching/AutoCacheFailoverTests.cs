@@ -7,7 +7,7 @@ using Platform.ServiceDefaults.Caching;
 
 namespace ServiceDefaults.Tests.Caching;
 
-/// <summary>Redis dies mid-flight and comes back: callers never see it (SPEC.md, "Better than the source").</summary>
+/// <summary>Redis dies mid-flight and comes back: callers never see it (docs/storage.md).</summary>
 [Collection(ServersCollection.Name)]
 public sealed class AutoCacheFailoverTests(ServersFixture servers)
 {

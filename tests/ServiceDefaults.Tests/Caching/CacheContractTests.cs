@@ -2,7 +2,7 @@ using Platform.ServiceDefaults.Caching;
 
 namespace ServiceDefaults.Tests.Caching;
 
-/// <summary>The same cases against every <see cref="ICacheProvider"/>: SPEC.md "Storage providers".</summary>
+/// <summary>The same cases against every <see cref="ICacheProvider"/>: docs/storage.md.</summary>
 public abstract class CacheContractTests : IAsyncLifetime
 {
     protected ICacheProvider Cache { get; private set; } = null!;

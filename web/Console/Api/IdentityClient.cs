@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Components;
 
 namespace WebConsole.Api;
 
-/// <summary>identity: codes, cookie sessions, <c>/me</c>, OAuth providers.</summary>
+/// <summary>identity: codes, cookie sessions, <c>/me</c>, OAuth providers, one's own API keys; grants and bans for administrators.</summary>
 public sealed class IdentityClient(HttpClient http, Session session, NavigationManager navigation)
     : ApiClient(http, session, navigation, "identity")
 {
@@ -41,4 +41,37 @@ public sealed class IdentityClient(HttpClient http, Session session, NavigationM
     }
 
     public Task<List<OAuthProvider>> ProvidersAsync() => GetAsync<List<OAuthProvider>>("/api/identity/oauth/providers");
+
+    public Task<List<ApiKey>> ApiKeysAsync() => GetAsync<List<ApiKey>>("/api/identity/api-keys");
+
+    /// <summary>A new key: the raw key is in this answer only.</summary>
+    public Task<CreatedApiKey> CreateApiKeyAsync(CreateApiKeyRequest request) =>
+        SendAsync<CreatedApiKey>(HttpMethod.Post, "/api/identity/api-keys", request);
+
+    public Task RevokeApiKeyAsync(Guid id) => SendAsync(HttpMethod.Delete, $"/api/identity/api-keys/{id}");
+
+    public Task<Paged<Account>> AccountsAsync(int page, int pageSize) =>
+        GetAsync<Paged<Account>>("/api/identity/admin/users?" + Query(("page", page), ("pageSize", pageSize)));
+
+    /// <summary>The resources a grant can name.</summary>
+    public Task<List<GrantResource>> GrantResourcesAsync() => GetAsync<List<GrantResource>>("/api/identity/admin/permissions");
+
+    public Task<UserGrants> GrantsAsync(Guid userId) => GetAsync<UserGrants>($"/api/identity/admin/users/{userId}/permissions");
+
+    public Task<Grant> GrantAsync(Guid userId, string resource, string access) =>
+        SendAsync<Grant>(HttpMethod.Put, $"/api/identity/admin/users/{userId}/permissions/{Uri.EscapeDataString(resource)}", new GrantRequest(access));
+
+    public Task RevokeGrantAsync(Guid userId, string resource) =>
+        SendAsync(HttpMethod.Delete, $"/api/identity/admin/users/{userId}/permissions/{Uri.EscapeDataString(resource)}");
+
+    /// <summary>Bans in force (not lifted, not yet over).</summary>
+    public Task<List<Ban>> BansAsync() => GetAsync<List<Ban>>("/api/identity/admin/bans");
+
+    public Task<Ban> BanAsync(BanRequest request) => SendAsync<Ban>(HttpMethod.Post, "/api/identity/admin/bans", request);
+
+    public Task LiftBanAsync(long id) => SendAsync(HttpMethod.Delete, $"/api/identity/admin/bans/{id}");
+
+    /// <summary>identity's audit log, newest first.</summary>
+    public Task<Paged<AuditEntry>> AuditAsync(int page, int pageSize, string? action, string? entityId) =>
+        GetAsync<Paged<AuditEntry>>("/api/identity/admin/audit?" + Query(("page", page), ("pageSize", pageSize), ("action", action), ("entityId", entityId)));
 }

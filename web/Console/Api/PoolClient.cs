@@ -8,7 +8,7 @@ public interface IPoolReader
     Task<Paged<PoolGroup>> GroupsAsync(int page = 1, int pageSize = 200);
 }
 
-/// <summary>pool: groups and their sync, mothers, the pool job queue.</summary>
+/// <summary>pool: groups and their sync, mothers, the pool job queue, the relay's strategy and usage.</summary>
 public sealed class PoolClient(HttpClient http, Session session, NavigationManager navigation)
     : ApiClient(http, session, navigation, "pool"), IPoolReader, IJobQueue
 {
@@ -18,6 +18,10 @@ public sealed class PoolClient(HttpClient http, Session session, NavigationManag
     public Task<PoolGroup> CreateGroupAsync(PoolGroupRequest request) =>
         SendAsync<PoolGroup>(HttpMethod.Post, "/api/pool/pool-groups", request);
 
+    /// <summary>Changes only what the request names.</summary>
+    public Task<PoolGroup> UpdateGroupAsync(Guid id, PoolGroupRequest request) =>
+        SendAsync<PoolGroup>(HttpMethod.Patch, $"/api/pool/pool-groups/{id}", request);
+
     public Task<SyncResult> SyncGroupAsync(Guid id) =>
         SendAsync<SyncResult>(HttpMethod.Post, $"/api/pool/pool-groups/{id}/sync", new { });
 
@@ -26,6 +30,10 @@ public sealed class PoolClient(HttpClient http, Session session, NavigationManag
 
     public Task<Mother> CreateMotherAsync(CreateMotherRequest request) =>
         SendAsync<Mother>(HttpMethod.Post, "/api/pool/mothers", request);
+
+    /// <summary>Many mothers from lines of <c>name,email,access token</c>, added by one job of the pool queue.</summary>
+    public Task<BulkAddAccepted> BulkAddMothersAsync(BulkAddMothersRequest request) =>
+        SendAsync<BulkAddAccepted>(HttpMethod.Post, "/api/pool/mothers/bulk", request);
 
     public Task<Mother> MotherAsync(Guid id) => GetAsync<Mother>($"/api/pool/mothers/{id}");
 
@@ -41,4 +49,21 @@ public sealed class PoolClient(HttpClient http, Session session, NavigationManag
     public Task<Job> JobAsync(Guid id) => GetAsync<Job>($"/api/pool/jobs/{id}");
 
     public Task<Job> RetryJobAsync(Guid id) => SendAsync<Job>(HttpMethod.Post, $"/api/pool/jobs/{id}/retry", null);
+
+    public Task<RelaySettings> RelaySettingsAsync() => GetAsync<RelaySettings>("/api/pool/relay/settings");
+
+    /// <summary>Switches every instance's strategy at once; null goes back to the configured one.</summary>
+    public Task<RelaySettings> SetStrategyAsync(string? strategy) =>
+        SendAsync<RelaySettings>(HttpMethod.Put, "/api/pool/relay/settings", new RelaySettingsRequest(strategy));
+
+    /// <param name="by">key, account or model.</param>
+    /// <param name="period">minute, hour, day or month.</param>
+    public Task<Usage> UsageAsync(string by, string period, DateTimeOffset? from, DateTimeOffset? to) =>
+        GetAsync<Usage>("/api/pool/relay/usage?" + Query(("by", by), ("period", period), ("from", from?.ToString("o")), ("to", to?.ToString("o"))));
+
+    public Task<RealtimeUsage> RealtimeAsync(int minutes) => GetAsync<RealtimeUsage>("/api/pool/relay/realtime?" + Query(("minutes", minutes)));
+
+    /// <summary>The signed-in person's own usage, over their own keys (by key or model).</summary>
+    public Task<Usage> MyUsageAsync(string by, string period) =>
+        GetAsync<Usage>("/api/pool/relay/usage/mine?" + Query(("by", by), ("period", period)));
 }

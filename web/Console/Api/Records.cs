@@ -68,3 +68,7 @@ public sealed record UpdateMotherRequest(int? SeatLimit = null, string? AccessTo
 public sealed record Seat(int Slot, string Status, string? TeamId, string? Email, DateTimeOffset? ExpiresAt);
 
 public sealed record Seats(IReadOnlyList<Seat> Items);
+
+public sealed record BulkAddMothersRequest(Guid GroupId, int SeatLimit, string Lines);
+
+public sealed record BulkAddAccepted(Guid JobId, bool Created, int Lines);

@@ -2,10 +2,15 @@ using Microsoft.AspNetCore.Components;
 
 namespace WebConsole.Api;
 
-/// <summary>users: the admin list of profiles, disable and enable; redeem code batches; one's own redemptions.</summary>
+/// <summary>users: one's own profile and redemptions; the admin list of profiles, disable and enable; redeem code batches.</summary>
 public sealed class UsersClient(HttpClient http, Session session, NavigationManager navigation)
     : ApiClient(http, session, navigation, "users"), IJobQueue
 {
+    public Task<Profile> MyProfileAsync() => GetAsync<Profile>("/api/users/me");
+
+    /// <summary>Changes only what the request names.</summary>
+    public Task<Profile> UpdateMyProfileAsync(UpdateProfileRequest request) => SendAsync<Profile>(HttpMethod.Patch, "/api/users/me", request);
+
     public Task<Paged<Profile>> ListAsync(int page, int pageSize, string? q, string? status) =>
         GetAsync<Paged<Profile>>("/api/users?" + Query(("page", page), ("pageSize", pageSize), ("q", q), ("status", status)));
 

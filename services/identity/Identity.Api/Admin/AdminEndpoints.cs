@@ -14,7 +14,7 @@ using Platform.ServiceDefaults.Messaging;
 
 namespace Identity.Api.Admin;
 
-/// <summary>Administrators: users' roles and grants, bans. Every write is audited.</summary>
+/// <summary>Administrators: users' roles and grants, bans, and the audit log every write adds to.</summary>
 public static class AdminEndpoints
 {
     public sealed record BanRequest(string? Kind, string? Value, int? DurationSeconds, string? Reason);
@@ -37,6 +37,7 @@ public static class AdminEndpoints
         administrators.MapPut("/users/{id:guid}/roles/admin", (Guid id, HttpContext http, IdentityDbContext db, TimeProvider time, CancellationToken ct) => SetAdminAsync(id, true, http, db, time, ct));
         administrators.MapDelete("/users/{id:guid}/roles/admin", (Guid id, HttpContext http, IdentityDbContext db, TimeProvider time, CancellationToken ct) => SetAdminAsync(id, false, http, db, time, ct));
         administrators.MapGrants();
+        administrators.MapAudit();
         return api;
     }
 

@@ -1,3 +1,5 @@
+using Platform.ServiceDefaults.Auth;
+
 namespace Identity.Api.ApiKeys;
 
 /// <summary>A row of <c>api_keys</c>: the raw key is shown once at creation; only its SHA-256 and a visible prefix stay.</summary>
@@ -16,6 +18,8 @@ public sealed class ApiKey
     public int? RequestsPerMinute { get; set; }
     public int? Concurrency { get; set; }
     public decimal? DailyCostLimit { get; set; }
+    /// <summary>What the key reaches (<see cref="InternalClaims.Scopes"/>): <c>relay</c> for keys made without saying.</summary>
+    public List<string> Scopes { get; set; } = [InternalClaims.Scopes.Relay];
 
     public bool IsLive(DateTimeOffset now) => RevokedAt is null && (ExpiresAt is null || ExpiresAt > now);
 }

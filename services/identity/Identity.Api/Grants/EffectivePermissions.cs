@@ -11,7 +11,7 @@ using Platform.ServiceDefaults.Caching;
 namespace Identity.Api.Grants;
 
 /// <summary>
-/// A user's grants as <c>perm</c> claim values, cached (SPEC.md: 300 s) in memory (HybridCache) and in the shared cache
+/// A user's grants as <c>perm</c> claim values, cached (<c>Identity:Limits:PermissionCacheSeconds</c>) in memory (HybridCache) and in the shared cache
 /// (Redis when present). The key carries the user's <see cref="User.PermissionsVersion"/>, which every change bumps in
 /// the same transaction: the next introspection on any instance reads the row anyway, so a change is seen at once
 /// without telling the caches.

@@ -11,7 +11,7 @@ using Platform.ServiceDefaults.Messaging;
 namespace Identity.Api.Grants;
 
 /// <summary>
-/// Administrators grant other users read or write access to single resources (SPEC.md identity, "Permissions").
+/// Administrators grant other users read or write access to single resources (docs/identity.md, "Roles and grants").
 /// Only administrators manage grants: a grant holder could otherwise grant themselves everything.
 /// </summary>
 public static class GrantEndpoints

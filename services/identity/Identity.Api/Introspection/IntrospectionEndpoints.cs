@@ -33,7 +33,8 @@ public static class IntrospectionEndpoints
         DateTimeOffset? ExpiresAt = null,
         string? CsrfToken = null,
         CredentialLimits? Limits = null,
-        IReadOnlyList<string>? Permissions = null)
+        IReadOnlyList<string>? Permissions = null,
+        IReadOnlyList<string>? Scopes = null)
     {
         public static readonly IntrospectResponse Inactive = new(false);
     }
@@ -59,12 +60,12 @@ public static class IntrospectionEndpoints
         {
             case InternalClaims.Types.Token:
                 var token = await tokens.ResolveAsync(request.Credential, cancellationToken);
-                return await AnswerAsync(db, permissions, token?.UserId, InternalClaims.Types.Token, token?.Id.ToString(), token?.ExpiresAt, null, null, cancellationToken);
+                return await AnswerAsync(db, permissions, token?.UserId, InternalClaims.Types.Token, token?.Id.ToString(), token?.ExpiresAt, null, null, null, cancellationToken);
 
             case InternalClaims.Types.Session:
                 var session = await sessions.ResolveAsync(request.Credential, cancellationToken);
                 return await AnswerAsync(db, permissions, session?.UserId, InternalClaims.Types.Session, session?.CredentialId, session?.ExpiresAt,
-                    session is null ? null : sessions.CsrfToken(session.CredentialId), null, cancellationToken);
+                    session is null ? null : sessions.CsrfToken(session.CredentialId), null, null, cancellationToken);
 
             case InternalClaims.Types.ApiKey:
                 var hash = IdentitySecrets.Hash(request.Credential);
@@ -75,7 +76,7 @@ public static class IntrospectionEndpoints
                 }
                 await TouchAsync(db, key, now, limits.Value.TokenSlideThrottle, cancellationToken);
                 return await AnswerAsync(db, permissions, key.UserId, InternalClaims.Types.ApiKey, key.Id.ToString(), key.ExpiresAt, null,
-                    new CredentialLimits(key.RequestsPerMinute, key.Concurrency, key.DailyCostLimit), cancellationToken);
+                    new CredentialLimits(key.RequestsPerMinute, key.Concurrency, key.DailyCostLimit), key.Scopes, cancellationToken);
 
             default:
                 return Problems.BadRequest("invalid_type", "type must be token, session or api_key.");
@@ -84,7 +85,7 @@ public static class IntrospectionEndpoints
 
     private static async Task<Results<Ok<IntrospectResponse>, ProblemHttpResult>> AnswerAsync(
         IdentityDbContext db, EffectivePermissions permissions, Guid? userId, string type, string? credentialId, DateTimeOffset? expiresAt, string? csrf,
-        CredentialLimits? limits, CancellationToken cancellationToken)
+        CredentialLimits? limits, IReadOnlyList<string>? scopes, CancellationToken cancellationToken)
     {
         if (userId is null || credentialId is null)
         {
@@ -96,7 +97,7 @@ public static class IntrospectionEndpoints
             return TypedResults.Ok(IntrospectResponse.Inactive);
         }
         var granted = await permissions.OfAsync(user, cancellationToken);
-        return TypedResults.Ok(new IntrospectResponse(true, user.Id, user.Roles, user.Email, user.Phone, type, credentialId, expiresAt, csrf, limits, granted));
+        return TypedResults.Ok(new IntrospectResponse(true, user.Id, user.Roles, user.Email, user.Phone, type, credentialId, expiresAt, csrf, limits, granted, scopes));
     }
 
     // last_used_at is informational: written at most once per throttle interval per key.

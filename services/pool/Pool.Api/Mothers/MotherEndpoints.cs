@@ -43,6 +43,7 @@ public static class MotherEndpoints
         mothers.MapPost("/", CreateAsync).RequireDomain("pool");
         mothers.MapPatch("/{id:guid}", UpdateAsync).RequireDomain("pool");
         mothers.MapDelete("/{id:guid}", DeleteAsync).RequireDomain("pool");
+        mothers.MapPost("/bulk", MotherBulkAdd.AcceptAsync).RequireDomain("pool");
         return api;
     }
 
@@ -259,13 +260,13 @@ public static class MotherEndpoints
         }
     }
 
-    private static string? NormalizeEmail(string? value)
+    internal static string? NormalizeEmail(string? value)
     {
         var email = value?.Trim().ToLowerInvariant();
         return !string.IsNullOrEmpty(email) && email.Length <= 254 && MailAddress.TryCreate(email, out var parsed) && parsed.Address == email ? email : null;
     }
 
-    private static async Task<List<MotherResponse>> ToResponsesAsync(PoolDbContext db, List<Mother> mothers, CancellationToken cancellationToken)
+    internal static async Task<List<MotherResponse>> ToResponsesAsync(PoolDbContext db, List<Mother> mothers, CancellationToken cancellationToken)
     {
         var ids = mothers.ConvertAll(m => m.Id);
         var used = await db.Seats.AsNoTracking().Where(s => ids.Contains(s.MotherId) && s.Status != SeatStatus.Free)

@@ -3,16 +3,19 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Platform.ServiceDefaults.Auth;
 using Pool.Api.Mothers;
+using Pool.Api.Plans;
 
 namespace Pool.Api.Relay;
 
 /// <summary>
-/// Relays one API-key request to the upstream on a scheduled account: checks the key's daily cost and concurrency,
+/// Relays one API-key request to the upstream on a scheduled account: checks the owner's relay plan (entitlement,
+/// models, requests per minute, daily cost) and the key's own lower limits, takes the person's and the key's
+/// concurrency slots,
 /// picks the account (sticky per conversation), fails over to another account when the upstream refuses this one,
 /// streams the answer back as it arrives while metering its usage, and releases every slot when the response ends.
 /// </summary>
 public sealed class RelayForwarder(
-    AccountScheduler scheduler, AccountCheck check, RelaySlots slots, UsageRecorder usage, UsageQueries queries, MotherTokens tokens,
+    AccountScheduler scheduler, AccountCheck check, RelaySlots slots, UsageRecorder usage, RelayEntitlement entitlement, MotherTokens tokens,
     IHttpClientFactory clients, TimeProvider time, IOptions<RelayOptions> options, PoolMetrics metrics, ILogger<RelayForwarder> logger)
 {
     public const string ClientName = "relay-upstream";
@@ -38,6 +41,16 @@ public sealed class RelayForwarder(
         {
             return Refuse(StatusCodes.Status403Forbidden, "api_key_required", "Relay routes take an API key.");
         }
+        // The gateway checks the scope too; this holds for any caller that reaches pool with a key's identity.
+        if (!user.HasScope(InternalClaims.Scopes.Relay))
+        {
+            return Refuse(StatusCodes.Status403Forbidden, "scope_required", "This API key's scopes do not include relay.");
+        }
+        var (plan, notEntitled) = await entitlement.PlanOfAsync(user.UserId(), context.RequestAborted);
+        if (plan is null)
+        {
+            return Refuse(notEntitled!);
+        }
         if (settings.UpstreamBaseUrl is not { } upstream)
         {
             return Refuse(StatusCodes.Status503ServiceUnavailable, "relay_not_configured", "No upstream is configured for the relay (Relay:UpstreamBaseUrl).");
@@ -51,36 +64,53 @@ public sealed class RelayForwarder(
             return Refuse(StatusCodes.Status413PayloadTooLarge, "payload_too_large", $"Request bodies are limited to {settings.MaxRequestBytes} bytes.");
         }
 
-        if (user.KeyDailyCostOf() is { } dailyLimit)
+        if (await entitlement.AdmitAsync(plan, request.Model, request.Body.Length > 0) is { } refusedByPlan)
         {
-            var spent = await queries.KeyCostTodayAsync(apiKeyId, context.RequestAborted);
-            if (spent >= dailyLimit)
+            if (refusedByPlan.Extensions?.GetValueOrDefault("retryAfter") is int retryAfter)
             {
-                return Refuse(StatusCodes.Status429TooManyRequests, "daily_cost_limit",
-                    $"This API key has spent {spent} of its daily limit {dailyLimit}; it resets at 00:00 UTC.", new() { ["cost"] = spent, ["limit"] = dailyLimit });
+                context.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
+            return Refuse(refusedByPlan);
+        }
+        if (await entitlement.CheckDailyCostAsync(plan, apiKeyId, user.KeyDailyCostOf(), context.RequestAborted) is { } overCost)
+        {
+            return Refuse(overCost);
         }
 
+        // A key's own limit counts only when it is below the plan's: the person's slot bounds the key's requests too.
         RelaySlots.Slot? keySlot = null;
         var keyLimit = user.KeyConcurrencyOf() ?? settings.DefaultKeyConcurrency;
-        if (keyLimit > 0)
+        if (keyLimit > 0 && keyLimit < plan.Concurrency)
         {
             (keySlot, var inFlight) = await slots.TryTakeAsync(RelaySlots.KeyScope(apiKeyId), keyLimit, context.RequestAborted);
             if (keySlot is null)
             {
-                context.Response.Headers.RetryAfter = "1";
-                return Refuse(StatusCodes.Status429TooManyRequests, "concurrency_limit",
-                    $"This API key has {inFlight} requests in flight; its limit is {keyLimit}.", new() { ["current"] = inFlight, ["limit"] = keyLimit });
+                return ConcurrencyRefused(context, $"This API key has {inFlight} requests in flight; its limit is {keyLimit}.", inFlight, keyLimit, "key");
             }
         }
         await using (keySlot)
         {
-            return await ScheduleAndRelayAsync(context, upstream, endpoint, request, apiKeyId, keySlot);
+            var (userSlot, userInFlight) = await slots.TryTakeAsync(RelayEntitlement.UserScope(plan.UserId), plan.Concurrency, context.RequestAborted);
+            if (userSlot is null)
+            {
+                return ConcurrencyRefused(context, $"Your API keys have {userInFlight} requests in flight; your relay plan allows {plan.Concurrency}.",
+                    userInFlight, plan.Concurrency, "plan");
+            }
+            await using (userSlot)
+            {
+                return await ScheduleAndRelayAsync(context, upstream, endpoint, request, apiKeyId, [.. new[] { keySlot, userSlot }.OfType<RelaySlots.Slot>()]);
+            }
         }
     }
 
+    private IResult ConcurrencyRefused(HttpContext context, string detail, int inFlight, int limit, string scope)
+    {
+        context.Response.Headers.RetryAfter = "1";
+        return Refuse(StatusCodes.Status429TooManyRequests, "concurrency_limit", detail, new() { ["current"] = inFlight, ["limit"] = limit, ["scope"] = scope });
+    }
+
     private async Task<IResult?> ScheduleAndRelayAsync(HttpContext context, Uri upstream, RelayedEndpoint endpoint, RelayRequest request,
-        string apiKeyId, RelaySlots.Slot? keySlot)
+        string apiKeyId, RelaySlots.Slot[] ownSlots)
     {
         var tried = new HashSet<Guid>();
         // The last refusal (429, 401, overloaded) is answered as the upstream gave it when no other account is left.
@@ -123,7 +153,7 @@ public sealed class RelayForwarder(
                     }
                     using (response)
                     {
-                        await CopyAsync(context, response, request.Model, apiKeyId, account.Id, [.. new[] { keySlot, scheduled.Slot }.OfType<RelaySlots.Slot>()]);
+                        await CopyAsync(context, response, request.Model, apiKeyId, account.Id, [.. ownSlots, .. new[] { scheduled.Slot }.OfType<RelaySlots.Slot>()]);
                     }
                     return null;
                 }
@@ -132,7 +162,7 @@ public sealed class RelayForwarder(
             {
                 return Refuse(StatusCodes.Status502BadGateway, "upstream_unreachable", "The upstream could not be reached.");
             }
-            await CopyAsync(context, refused, request.Model, apiKeyId, Guid.Empty, [.. new[] { keySlot }.OfType<RelaySlots.Slot>()]);
+            await CopyAsync(context, refused, request.Model, apiKeyId, Guid.Empty, ownSlots);
             return null;
         }
         finally
@@ -247,6 +277,9 @@ public sealed class RelayForwarder(
             }
         }
     }
+
+    private IResult Refuse(RelayEntitlement.Refusal refusal) =>
+        Refuse(refusal.Status, refusal.Code, refusal.Detail, refusal.Extensions is null ? null : new(refusal.Extensions));
 
     private IResult Refuse(int status, string code, string detail, Dictionary<string, object?>? extensions = null)
     {

@@ -1,4 +1,5 @@
 using Npgsql;
+using Platform.ServiceDefaults.Hosting;
 
 namespace Pool.Api.Relay;
 
@@ -6,28 +7,20 @@ namespace Pool.Api.Relay;
 /// Clears what the relay leaves behind: expired slots and sticky sessions (already ignored by every query) and minute
 /// buckets older than a day. Idempotent deletes, so every instance may run it.
 /// </summary>
-public sealed class RelayJanitor(NpgsqlDataSource database, TimeProvider time, ILogger<RelayJanitor> logger) : BackgroundService
+public sealed class RelayJanitor(NpgsqlDataSource database, TimeProvider time, ILogger<RelayJanitor> logger) : PeriodicBackgroundService(time)
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
+    protected override TimeSpan Period => TimeSpan.FromMinutes(1);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task RunRoundAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(Interval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                var now = time.GetUtcNow();
-                await using var batch = database.CreateBatch();
-                batch.BatchCommands.Add(new("DELETE FROM relay_slots WHERE expires_at <= $1") { Parameters = { new() { Value = now } } });
-                batch.BatchCommands.Add(new("DELETE FROM relay_sticky_sessions WHERE expires_at <= $1") { Parameters = { new() { Value = now } } });
-                batch.BatchCommands.Add(new("DELETE FROM relay_usage WHERE period = 'minute' AND bucket_start < $1") { Parameters = { new() { Value = now.AddDays(-1) } } });
-                await batch.ExecuteNonQueryAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException)
-            {
-                logger.LogWarning(e, "Relay cleanup failed; it runs again in a minute");
-            }
-        }
+        var now = Time.GetUtcNow();
+        await using var batch = database.CreateBatch();
+        batch.BatchCommands.Add(new("DELETE FROM relay_slots WHERE expires_at <= $1") { Parameters = { new() { Value = now } } });
+        batch.BatchCommands.Add(new("DELETE FROM relay_sticky_sessions WHERE expires_at <= $1") { Parameters = { new() { Value = now } } });
+        batch.BatchCommands.Add(new("DELETE FROM relay_usage WHERE period = 'minute' AND bucket_start < $1") { Parameters = { new() { Value = now.AddDays(-1) } } });
+        await batch.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    protected override void OnRoundFailed(Exception exception, TimeSpan retryIn) =>
+        logger.LogWarning(exception, "Relay cleanup failed; it runs again in a minute");
 }

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Pool.Api.Relay;
 
-/// <summary>The <c>Relay</c> configuration section: the numbers of SPEC.md "relay".</summary>
+/// <summary>The <c>Relay</c> configuration section: the relay's numbers (docs/relay.md).</summary>
 public sealed class RelayOptions : IValidatableObject
 {
     public const string Section = "Relay";
@@ -56,6 +56,13 @@ public sealed class RelayOptions : IValidatableObject
 
     [Range(1, 100 * 1024 * 1024)]
     public int MaxRequestBytes { get; set; } = 32 * 1024 * 1024;
+
+    /// <summary>
+    /// How long an instance trusts what it read of a person's relay plan (a change made on another instance applies
+    /// here after at most this long; on this one at once); 0: read it for every request.
+    /// </summary>
+    [Range(0, 300)]
+    public int PlanCacheSeconds { get; set; } = 5;
 
     /// <summary>Minutes averaged by the realtime RPM/TPM figures.</summary>
     [Range(1, 60)]

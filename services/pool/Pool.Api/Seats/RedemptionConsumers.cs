@@ -1,5 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Platform.Contracts.Pool;
 using Platform.Contracts.Users;
 using Platform.ServiceDefaults.Jobs;
 using Platform.ServiceDefaults.Messaging;
@@ -21,21 +19,14 @@ public sealed class RedeemCodeRedeemedConsumer(PoolDbContext db, JobQueue<PoolDb
     {
         var now = _time.GetUtcNow();
         var email = message.Email.Trim().ToLowerInvariant();
-        var inserted = await Db.Database.ExecuteSqlAsync($"""
-            INSERT INTO seat_allocations (redemption_id, user_id, email, group_id, seat_days, status, cancel_requested, created_at, updated_at)
-            VALUES ({message.RedemptionId}, {message.UserId}, {email}, {message.PoolGroupId}, {message.SeatDays}, 'pending', false, {now}, {now})
-            ON CONFLICT (redemption_id) DO NOTHING
-            """, cancellationToken);
-        if (inserted == 0)
+        if (!await SeatAllocationTransitions.RequestAsync(Db, message, email, now, cancellationToken))
         {
             return;
         }
         if (message.SeatDays is < SeatTerms.MinSeatDays or > SeatTerms.MaxSeatDays || email.Length is 0 or > 254 || !email.Contains('@'))
         {
-            await Db.SeatAllocations.Where(a => a.RedemptionId == message.RedemptionId).ExecuteUpdateAsync(s => s
-                .SetProperty(a => a.Status, AllocationStatus.Failed).SetProperty(a => a.Reason, "invalid_request"), cancellationToken);
-            Db.AddEvent(new SeatAllocationFailed(message.RedemptionId,
-                $"invalid_request: seatDays must be {SeatTerms.MinSeatDays}..{SeatTerms.MaxSeatDays} and email an address"));
+            await SeatAllocationTransitions.RefuseAsync(Db, message.RedemptionId,
+                $"invalid_request: seatDays must be {SeatTerms.MinSeatDays}..{SeatTerms.MaxSeatDays} and email an address", cancellationToken);
             return;
         }
         jobs.Add(SeatAllocationHandler.Request(message.RedemptionId));
@@ -56,34 +47,26 @@ public sealed class CancelSeatAllocationConsumer(PoolDbContext db, JobQueue<Pool
     {
         var now = _time.GetUtcNow();
         var id = message.RedemptionId;
-        var inserted = await Db.Database.ExecuteSqlAsync($"""
-            INSERT INTO seat_allocations (redemption_id, user_id, email, group_id, seat_days, status, cancel_requested, reason, created_at, updated_at)
-            VALUES ({id}, {Guid.Empty}, '', {Guid.Empty}, 0, 'cancelled', true, 'cancelled before the request arrived', {now}, {now})
-            ON CONFLICT (redemption_id) DO NOTHING
-            """, cancellationToken);
-        if (inserted == 1)
+        if (await SeatAllocationTransitions.CancelBeforeRequestAsync(Db, id, now, cancellationToken))
         {
-            Db.AddEvent(new SeatAllocationCancelled(id, false));
             return;
         }
 
-        var allocation = await Db.SeatAllocations.FromSql($"SELECT * FROM seat_allocations WHERE redemption_id = {id} FOR UPDATE").FirstAsync(cancellationToken);
+        var allocation = await SeatAllocationRows.LockAsync(Db, id, cancellationToken);
         switch (allocation.Status)
         {
             case AllocationStatus.Pending:
                 // The allocation job answers when it sees the flag (before holding, or right after its invite).
-                allocation.CancelRequested = true;
-                allocation.UpdatedAt = now;
+                SeatAllocationTransitions.RequestCancel(allocation, now);
                 break;
             case AllocationStatus.Allocated when !allocation.CancelRequested:
-                allocation.CancelRequested = true;
-                allocation.UpdatedAt = now;
+                SeatAllocationTransitions.RequestCancel(allocation, now);
                 jobs.Add(SeatReleaseHandler.Request(id, SeatReleaseHandler.Cancelled));
                 break;
             case AllocationStatus.Allocated:
                 break; // the release job is on its way and answers
             default:
-                Db.AddEvent(new SeatAllocationCancelled(id, allocation.Reason == SeatCancellation.SeatRemovedReason));
+                SeatAllocationTransitions.AnswerCancelAgain(Db, allocation);
                 break;
         }
     }

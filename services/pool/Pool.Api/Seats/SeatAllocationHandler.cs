@@ -1,9 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Platform.Contracts.Pool;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Jobs;
-using Platform.ServiceDefaults.Messaging;
 using Pool.Api.Data;
 using Pool.Api.Mothers;
 using Pool.Api.Upstream;
@@ -178,7 +176,7 @@ public sealed partial class SeatAllocationHandler(
     private Task<SeatAllocation?> CommitAsync(Guid redemptionId, Seat held, Mother mother, UpstreamMember member, CancellationToken cancellationToken) =>
         db.InTransactionAsync<SeatAllocation?>(async ct =>
         {
-            var allocation = await db.SeatAllocations.FromSql($"SELECT * FROM seat_allocations WHERE redemption_id = {redemptionId} FOR UPDATE").FirstAsync(ct);
+            var allocation = await SeatAllocationRows.LockAsync(db, redemptionId, ct);
             if (allocation.Status != AllocationStatus.Pending || allocation.CancelRequested)
             {
                 return allocation.CancelRequested && allocation.Status == AllocationStatus.Pending ? allocation : null;
@@ -190,15 +188,9 @@ public sealed partial class SeatAllocationHandler(
             seat.HeldUntil = null;
             seat.AllocatedAt = now;
             seat.ExpiresAt = expiresAt;
-            allocation.Status = AllocationStatus.Allocated;
-            allocation.MotherId = mother.Id;
-            allocation.TeamId = seat.TeamId;
-            allocation.Slot = seat.Slot;
-            allocation.ExpiresAt = expiresAt;
-            allocation.UpdatedAt = now;
+            SeatAllocationTransitions.Allocate(db, allocation, seat, expiresAt, now);
             await ChildAccounts.RecordInvitedAsync(db, mother.Id, seat.TeamId!, allocation.Email, member.Id, now, ct);
             await db.Mothers.Where(m => m.Id == mother.Id).ExecuteUpdateAsync(s => s.SetProperty(m => m.LastUsedAt, now), ct);
-            db.AddEvent(new SeatAllocated(redemptionId, mother.Id, seat.TeamId!, allocation.Email, expiresAt));
             // The seat ends after its days: a delayed job removes the member and frees the slot.
             jobs.Add(SeatReleaseHandler.Request(redemptionId, SeatReleaseHandler.Expired, runAt: expiresAt));
             await db.SaveChangesAsync(ct);
@@ -215,18 +207,12 @@ public sealed partial class SeatAllocationHandler(
     private Task FailAsync(Guid redemptionId, string reason, CancellationToken cancellationToken) =>
         db.InTransactionAsync(async ct =>
         {
-            var allocation = await db.SeatAllocations.FromSql($"SELECT * FROM seat_allocations WHERE redemption_id = {redemptionId} FOR UPDATE").FirstAsync(ct);
+            var allocation = await SeatAllocationRows.LockAsync(db, redemptionId, ct);
             if (allocation.Status != AllocationStatus.Pending)
             {
                 return;
             }
-            allocation.Status = allocation.CancelRequested ? AllocationStatus.Cancelled : AllocationStatus.Failed;
-            allocation.Reason = reason.Length > 200 ? reason[..200] : reason;
-            allocation.UpdatedAt = time.GetUtcNow();
-            // Users gave up meanwhile: they wait for the cancellation's answer, not this one.
-            _ = allocation.CancelRequested
-                ? db.AddEvent(new SeatAllocationCancelled(redemptionId, false))
-                : db.AddEvent(new SeatAllocationFailed(redemptionId, allocation.Reason));
+            SeatAllocationTransitions.Fail(db, allocation, reason, time.GetUtcNow());
             await db.SaveChangesAsync(ct);
         }, cancellationToken);
 

@@ -1,7 +1,5 @@
 using Microsoft.EntityFrameworkCore;
-using Platform.Contracts.Pool;
 using Platform.ServiceDefaults.Data;
-using Platform.ServiceDefaults.Messaging;
 using Pool.Api.Data;
 using Pool.Api.Mothers;
 using Pool.Api.Upstream;
@@ -40,7 +38,7 @@ public static class SeatCancellation
         bool answer, bool seatRemoved, CancellationToken cancellationToken) =>
         db.InTransactionAsync(async ct =>
         {
-            var allocation = await db.SeatAllocations.FromSql($"SELECT * FROM seat_allocations WHERE redemption_id = {redemptionId} FOR UPDATE").FirstAsync(ct);
+            var allocation = await SeatAllocationRows.LockAsync(db, redemptionId, ct);
             if (allocation.Status is AllocationStatus.Cancelled or AllocationStatus.Expired)
             {
                 return;
@@ -58,13 +56,7 @@ public static class SeatCancellation
                 seat.ExpiresAt = null;
                 seat.AllocatedAt = null;
             }
-            allocation.Status = status;
-            allocation.Reason = reason;
-            allocation.UpdatedAt = time.GetUtcNow();
-            if (answer)
-            {
-                db.AddEvent(new SeatAllocationCancelled(redemptionId, seatRemoved));
-            }
+            SeatAllocationTransitions.End(db, allocation, status, reason, answer, seatRemoved, time.GetUtcNow());
             await db.SaveChangesAsync(ct);
         }, cancellationToken);
 }

@@ -16,15 +16,23 @@ namespace Promo.Api.Catalog;
 /// </summary>
 public static class CatalogEndpoints
 {
-    public sealed record SkuRequest(string? Code, string? Name, decimal? Price, int? Stock, bool? Active, int? HelpersRequired);
+    /// <summary>A SKU as an administrator makes or changes it.</summary>
+    /// <param name="Relay">The relay plan the SKU sells: required for every SKU of a relay product, refused on goods.</param>
+    public sealed record SkuRequest(string? Code, string? Name, decimal? Price, int? Stock, bool? Active, int? HelpersRequired, RelayTermsRequest? Relay = null);
 
-    public sealed record ProductRequest(string? Name, string? Description, bool? Active, IReadOnlyList<SkuRequest?>? Skus) : IValidatableRequest
+    /// <summary>A product as an administrator makes or changes it.</summary>
+    /// <param name="Kind"><c>goods</c> (the default) or <c>relay</c>: a relay plan that paying gives the buyer (pool's relay, docs/relay.md). Set only when the product is made.</param>
+    public sealed record ProductRequest(string? Name, string? Description, bool? Active, IReadOnlyList<SkuRequest?>? Skus, string? Kind = null) : IValidatableRequest
     {
         /// <summary>SKUs one request may create with its product; more are added one by one.</summary>
         public const int MaxSkus = 100;
 
         public FieldProblem? Validate()
         {
+            if (Kind is not (null or "goods" or "relay"))
+            {
+                return new("kind", "kind is goods or relay.", "invalid_kind");
+            }
             if (Skus is null)
             {
                 return null;
@@ -46,10 +54,13 @@ public static class CatalogEndpoints
 
     public sealed record StockDelta(int? Delta);
 
-    public sealed record SkuResponse(Guid Id, Guid ProductId, string Code, string Name, decimal Price, int Stock, bool Active, int HelpersRequired);
+    /// <param name="Relay">The relay plan the SKU sells (relay products), null for goods.</param>
+    public sealed record SkuResponse(Guid Id, Guid ProductId, string Code, string Name, decimal Price, int Stock, bool Active, int HelpersRequired,
+        RelayTerms? Relay);
 
+    /// <param name="Kind"><c>goods</c> or <c>relay</c>.</param>
     public sealed record ProductResponse(Guid Id, string Name, string? Description, bool Active, IReadOnlyList<SkuResponse> Skus,
-        DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+        DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string Kind);
 
     public static RouteGroupBuilder MapCatalog(this RouteGroupBuilder api)
     {
@@ -88,7 +99,15 @@ public static class CatalogEndpoints
         ProductRequest request, HttpContext http, PromoDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var product = new Product { Id = Guid.CreateVersion7(), Name = "", Active = request.Active ?? true, CreatedAt = now, UpdatedAt = now };
+        var product = new Product
+        {
+            Id = Guid.CreateVersion7(),
+            Name = "",
+            Active = request.Active ?? true,
+            CreatedAt = now,
+            UpdatedAt = now,
+            Kind = request.Kind == "relay" ? ProductKind.Relay : ProductKind.Goods,
+        };
         if (Apply(product, request, creating: true) is { } invalid)
         {
             return invalid;
@@ -96,7 +115,7 @@ public static class CatalogEndpoints
         foreach (var (skuRequest, index) in (request.Skus ?? []).Select((s, i) => (s, i)))
         {
             var sku = NewSku(product.Id, now);
-            if (Apply(sku, skuRequest!, creating: true, $"skus[{index}].") is { } invalidSku)
+            if (Apply(sku, skuRequest!, creating: true, product.Kind, $"skus[{index}].") is { } invalidSku)
             {
                 return invalidSku;
             }
@@ -119,6 +138,10 @@ public static class CatalogEndpoints
         {
             return Invalid.Field("skus", $"Add SKUs with POST /api/promo/products/{id}/skus and change them with PATCH /api/promo/skus/{{id}}.");
         }
+        if (request.Kind is not null)
+        {
+            return Invalid.Field("kind", "kind is set when the product is made: its SKUs depend on it.");
+        }
         var before = ToResponse(product, true);
         if (Apply(product, request, creating: false) is { } invalid)
         {
@@ -133,13 +156,13 @@ public static class CatalogEndpoints
     private static async Task<Results<Created<SkuResponse>, ValidationProblem, ProblemHttpResult>> AddSkuAsync(
         Guid id, SkuRequest request, HttpContext http, PromoDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (!await db.Products.AnyAsync(p => p.Id == id, cancellationToken))
+        if (await db.Products.AsNoTracking().Where(p => p.Id == id).Select(p => (ProductKind?)p.Kind).FirstOrDefaultAsync(cancellationToken) is not { } kind)
         {
             return Problems.NotFound($"Product {id} does not exist.");
         }
         var now = time.GetUtcNow();
         var sku = NewSku(id, now);
-        if (Apply(sku, request, creating: true) is { } invalid)
+        if (Apply(sku, request, creating: true, kind) is { } invalid)
         {
             return invalid;
         }
@@ -152,7 +175,7 @@ public static class CatalogEndpoints
     private static async Task<Results<Ok<SkuResponse>, ValidationProblem, ProblemHttpResult>> UpdateSkuAsync(
         Guid id, SkuRequest request, HttpContext http, PromoDbContext db, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (await db.Skus.FirstOrDefaultAsync(s => s.Id == id, cancellationToken) is not { } sku)
+        if (await db.Skus.Include(s => s.Product).FirstOrDefaultAsync(s => s.Id == id, cancellationToken) is not { } sku)
         {
             return Problems.NotFound($"SKU {id} does not exist.");
         }
@@ -161,7 +184,7 @@ public static class CatalogEndpoints
             return Invalid.Field("stock", $"Change stock by a delta with POST /api/promo/skus/{id}/stock, so reservations in flight are kept.");
         }
         var before = ToResponse(sku);
-        if (Apply(sku, request, creating: false) is { } invalid)
+        if (Apply(sku, request, creating: false, sku.Product!.Kind) is { } invalid)
         {
             return invalid;
         }
@@ -219,8 +242,25 @@ public static class CatalogEndpoints
         return null;
     }
 
-    private static ValidationProblem? Apply(Sku sku, SkuRequest request, bool creating, string prefix = "")
+    private static ValidationProblem? Apply(Sku sku, SkuRequest request, bool creating, ProductKind kind, string prefix = "")
     {
+        if (kind == ProductKind.Goods && request.Relay is not null)
+        {
+            return Invalid.Field(prefix + "relay", "relay terms belong to SKUs of a relay product (kind relay).");
+        }
+        if (kind == ProductKind.Relay && (creating || request.Relay is not null))
+        {
+            if (request.Relay is null)
+            {
+                return Invalid.Field(prefix + "relay", "each SKU of a relay product says which relay plan it sells (relay).");
+            }
+            var (terms, problem) = request.Relay.ToTerms(prefix + "relay.");
+            if (problem is not null)
+            {
+                return Invalid.Field(problem.Field, problem.Message, "invalid_relay");
+            }
+            sku.Relay = terms;
+        }
         if (creating || request.Code is not null)
         {
             if (string.IsNullOrWhiteSpace(request.Code) || request.Code.Trim().Length > 64)
@@ -280,7 +320,7 @@ public static class CatalogEndpoints
 
     private static ProductResponse ToResponse(Product p, bool everything) =>
         new(p.Id, p.Name, p.Description, p.Active, p.Skus.Where(s => everything || s.Active).OrderBy(s => s.Code).Select(ToResponse).ToList(),
-            p.CreatedAt, p.UpdatedAt);
+            p.CreatedAt, p.UpdatedAt, p.Kind == ProductKind.Relay ? "relay" : "goods");
 
-    private static SkuResponse ToResponse(Sku s) => new(s.Id, s.ProductId, s.Code, s.Name, s.Price, s.Stock, s.Active, s.HelpersRequired);
+    private static SkuResponse ToResponse(Sku s) => new(s.Id, s.ProductId, s.Code, s.Name, s.Price, s.Stock, s.Active, s.HelpersRequired, s.Relay?.Copy());
 }

@@ -1,9 +1,18 @@
 namespace Promo.Api.Catalog;
 
+/// <summary>What a product sells: <c>goods</c> (shipped to the buyer) or <c>relay</c> (a relay plan, given when paid).</summary>
+public enum ProductKind
+{
+    Goods,
+    Relay,
+}
+
 public sealed class Product
 {
     public Guid Id { get; set; }
     public required string Name { get; set; }
+    /// <summary>Set when the product is made; a relay product's SKUs each carry their <see cref="Sku.Relay"/> terms.</summary>
+    public ProductKind Kind { get; set; }
     public string? Description { get; set; }
     public bool Active { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
@@ -27,6 +36,8 @@ public sealed class Sku
     public int Stock { get; set; }
     public bool Active { get; set; }
     public int HelpersRequired { get; set; }
+    /// <summary>The relay plan this SKU sells (a relay product's SKUs only).</summary>
+    public RelayTerms? Relay { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }

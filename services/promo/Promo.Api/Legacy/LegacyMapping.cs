@@ -4,7 +4,7 @@ using Promo.Api.Campaigns;
 namespace Promo.Api.Legacy;
 
 /// <summary>
-/// How a legacy row becomes a promo row (SPEC.md "promo", legacy import; docs/legacy-import.md has the full table).
+/// How a legacy row becomes a promo row (docs/legacy-import.md has the full table).
 /// Pure functions: the import writes what they return and the check compares against it.
 /// </summary>
 public static class LegacyMapping
@@ -35,7 +35,7 @@ public static class LegacyMapping
             StartAt = Utc(row.StartTime),
             EndAt = Utc(row.EndTime),
             DiscountType = ToDiscountType(row.DiscountType),
-            // active_price is the campaign's value; active_discount is not used (SPEC.md).
+            // active_price is the campaign's value; active_discount is not used (docs/legacy-import.md).
             Value = Money(row.Price),
             Channel = Blank(row.Channel) ? null : Fit(row.Channel!, ChannelLength),
             Filter = scope,

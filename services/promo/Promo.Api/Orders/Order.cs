@@ -1,3 +1,5 @@
+using Promo.Api.Catalog;
+
 namespace Promo.Api.Orders;
 
 public enum OrderStatus
@@ -38,6 +40,8 @@ public sealed class Order
     public decimal CouponDiscount { get; set; }
     /// <summary>The SKU's helpers required when ordered: above zero, paying opens a help task.</summary>
     public int HelpersRequired { get; set; }
+    /// <summary>The relay plan the SKU sold when ordered (relay products only): paying gives it to the buyer.</summary>
+    public RelayTerms? Relay { get; set; }
     /// <summary>The help task this order helps (a helper's order).</summary>
     public string? HelpTaskNo { get; set; }
     public string? RecipientName { get; set; }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Http;
+using Platform.Contracts.Pool;
 using Promo.Api.Campaigns;
 using Promo.Api.Coupons;
 using Promo.Api.Data;
@@ -75,6 +76,11 @@ public sealed class OrderPlacement(PromoDbContext db, TimeProvider time, IOption
         {
             throw new Rejected(Problems.Conflict("sku_unavailable", $"SKU {sku.Code} is not on sale."));
         }
+        if (sku.Relay is { } relay && (long)relay.Days * quantity > RelayPlanTerms.MaxDays)
+        {
+            throw new Rejected(Problems.BadRequest("invalid_quantity",
+                $"quantity: one order buys at most {RelayPlanTerms.MaxDays} days of a relay plan ({relay.Days} days a unit)."));
+        }
         var order = new Order
         {
             OrderBid = Guid.CreateVersion7().ToString("N"),
@@ -88,6 +94,7 @@ public sealed class OrderPlacement(PromoDbContext db, TimeProvider time, IOption
             UnitPrice = sku.Price,
             Amount = sku.Price * quantity,
             HelpersRequired = sku.HelpersRequired,
+            Relay = sku.Relay?.Copy(),
             RecipientName = request.Shipping?.Name?.Trim(),
             RecipientPhone = request.Shipping?.Phone?.Trim(),
             ShippingAddress = request.Shipping?.Address?.Trim(),

@@ -1,38 +1,28 @@
 using Microsoft.Extensions.Options;
 using Platform.ServiceDefaults.Data;
+using Platform.ServiceDefaults.Hosting;
 using Promo.Api.Data;
 using Promo.Api.HelpTasks;
 
 namespace Promo.Api.Orders;
 
 /// <summary>
-/// Finds orders whose time is up by their state: unpaid past their deadline are closed (stock, campaigns and coupon
+/// Finds orders whose Time is up by their state: unpaid past their deadline are closed (stock, campaigns and coupon
 /// given back), shipped and unconfirmed for <see cref="PromoOptions.AutoReceiveDays"/> are received, and qualified
-/// help tasks whose payout time came are paid out (<see cref="HelpTasks.Payouts"/>). Rows are taken
+/// help tasks whose payout Time came are paid out (<see cref="HelpTasks.Payouts"/>). Rows are taken
 /// with <c>FOR UPDATE SKIP LOCKED</c> and changed from the state they were found in, so any number of instances can
 /// sweep at once, and a sweep cut short is simply done again.
 /// </summary>
 public sealed partial class OrderSweeper(IServiceScopeFactory scopes, TimeProvider time, IOptions<PromoOptions> options, ILogger<OrderSweeper> logger)
-    : BackgroundService
+    : PeriodicBackgroundService(time)
 {
     private const int BatchSize = 100;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(options.Value.SweepIntervalMilliseconds));
-        do
-        {
-            try
-            {
-                await SweepAsync(stoppingToken);
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                LogSweepFailed(logger, e);
-            }
-        }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
+    protected override TimeSpan Period => TimeSpan.FromMilliseconds(options.Value.SweepIntervalMilliseconds);
+
+    protected override Task RunRoundAsync(CancellationToken cancellationToken) => SweepAsync(cancellationToken);
+
+    protected override void OnRoundFailed(Exception exception, TimeSpan retryIn) => LogSweepFailed(logger, exception);
 
     public async Task SweepAsync(CancellationToken cancellationToken)
     {
@@ -61,7 +51,7 @@ public sealed partial class OrderSweeper(IServiceScopeFactory scopes, TimeProvid
         var db = scope.ServiceProvider.GetRequiredService<PromoDbContext>();
         var count = await db.InTransactionAsync(async ct =>
         {
-            var now = time.GetUtcNow();
+            var now = Time.GetUtcNow();
             var due = await OrderRows.LockDueAsync(db, status, now - age, BatchSize, ct);
             foreach (var order in due)
             {
@@ -88,7 +78,7 @@ public sealed partial class OrderSweeper(IServiceScopeFactory scopes, TimeProvid
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PromoDbContext>();
-        var count = await db.InTransactionAsync(ct => Payouts.PayDueAsync(db, time.GetUtcNow(), BatchSize, ct), cancellationToken);
+        var count = await db.InTransactionAsync(ct => Payouts.PayDueAsync(db, Time.GetUtcNow(), BatchSize, ct), cancellationToken);
         if (count > 0)
         {
             LogSwept(logger, count, "help tasks paid out");

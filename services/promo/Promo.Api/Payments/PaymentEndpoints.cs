@@ -4,8 +4,10 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Platform.Contracts.Promo;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Http;
+using Platform.ServiceDefaults.Messaging;
 using Promo.Api.Coupons;
 using Promo.Api.Data;
 using Promo.Api.HelpTasks;
@@ -100,6 +102,11 @@ public static class PaymentEndpoints
             order.PaidAt = now;
             order.PaymentRef = paymentRef;
             HelpProgress.OpenTaskIfHelpEnabled(db, order, now);
+            // A relay product's plan is pool's to give: the event leaves with this commit (outbox).
+            if (order.Relay is { } relay && Guid.TryParse(order.UserBid, out var buyer))
+            {
+                db.AddEvent(new RelayPlanPurchased(order.OrderBid, buyer, relay.ToPlanTerms(), relay.Days * order.Quantity, now));
+            }
             await db.CouponUsages.Where(u => u.OrderBid == orderBid && u.Status == CouponUsageStatus.Active)
                 .ExecuteUpdateAsync(u => u.SetProperty(x => x.Status, CouponUsageStatus.Used).SetProperty(x => x.UpdatedAt, now), ct);
             await db.SaveChangesAsync(ct);

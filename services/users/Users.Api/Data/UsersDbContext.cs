@@ -19,35 +19,8 @@ public sealed class UsersDbContext(DbContextOptions<UsersDbContext> options) : P
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);
-        modelBuilder.Entity<UserProfile>(e =>
-        {
-            e.ToTable("user_profiles");
-            e.Property(p => p.Email).HasMaxLength(254);
-            e.Property(p => p.Phone).HasMaxLength(20);
-            e.Property(p => p.DisplayName).HasMaxLength(100);
-            e.Property(p => p.Locale).HasMaxLength(20);
-            e.Property(p => p.Status).HasLowerCaseName();
-            e.HasIndex(p => p.Status);
-        });
-        modelBuilder.Entity<RedeemCode>(e =>
-        {
-            e.Property(c => c.CodeHash).HasMaxLength(64);
-            e.HasIndex(c => c.CodeHash).IsUnique();
-            e.HasIndex(c => c.BatchId);
-            e.Property(c => c.Prefix).HasMaxLength(16);
-            e.Property(c => c.CreatedBy).HasMaxLength(64);
-            e.Property(c => c.TeamId).HasMaxLength(100);
-            e.Property(c => c.Status).HasLowerCaseName();
-        });
-        modelBuilder.Entity<Redemption>(e =>
-        {
-            e.Property(r => r.Email).HasMaxLength(254);
-            e.Property(r => r.TeamId).HasMaxLength(100);
-            e.Property(r => r.Reason).HasMaxLength(300);
-            e.Property(r => r.Status).HasLowerCaseName();
-            e.HasIndex(r => new { r.UserId, r.CreatedAt });
-            e.HasIndex(r => r.CreatedAt).HasFilter("status = 'pending' AND cancel_requested_at IS NULL");
-        });
+        // Each entity's mapping sits beside it, in its feature folder.
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(UsersDbContext).Assembly);
         modelBuilder.ConfigureJobs("user_jobs");
     }
 }

@@ -1,11 +1,9 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Platform.Contracts.Users;
 using Platform.ServiceDefaults.Auth;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Http;
-using Platform.ServiceDefaults.Messaging;
 using Users.Api.Data;
 using Users.Api.Profiles;
 using Users.Api.RedeemCodes;
@@ -72,9 +70,7 @@ public static class RedemptionEndpoints
                 };
             }
 
-            var redemption = new Redemption { Id = redemptionId, UserId = userId, CodeId = code.Id, Email = email, CreatedAt = now, UpdatedAt = now };
-            db.Redemptions.Add(redemption);
-            db.AddEvent(new RedeemCodeRedeemed(redemptionId, userId, email, code.PoolGroupId, code.SeatDays, now));
+            var redemption = RedemptionTransitions.Open(db, redemptionId, userId, email, code, now);
             await db.SaveChangesAsync(ct);
             return TypedResults.Accepted($"/api/users/redemptions/{redemptionId}", RedemptionResponse.From(redemption));
         }, cancellationToken);

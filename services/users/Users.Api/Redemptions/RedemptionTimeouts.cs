@@ -1,8 +1,6 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Platform.Contracts.Users;
 using Platform.ServiceDefaults.Data;
-using Platform.ServiceDefaults.Messaging;
+using Platform.ServiceDefaults.Hosting;
 using Users.Api.Data;
 
 namespace Users.Api.Redemptions;
@@ -18,29 +16,20 @@ public sealed class RedemptionOptions
 }
 
 /// <summary>
-/// Reservations pool has not answered in time get <c>CancelSeatAllocation</c>. The code goes back to unused only
+/// Reservations pool has not answered in Time get <c>CancelSeatAllocation</c>. The code goes back to unused only
 /// when pool confirms (<c>SeatAllocationCancelled</c>), after removing any seat it made late, so one code never
 /// yields two seats. Instances share the work with <c>FOR UPDATE SKIP LOCKED</c>, which also passes over a
 /// redemption whose answer is being applied right now (its consumer holds the row): the answer wins.
 /// </summary>
 public sealed class RedemptionTimeouts(IServiceScopeFactory scopes, IOptions<RedemptionOptions> options, TimeProvider time, ILogger<RedemptionTimeouts> logger)
-    : BackgroundService
+    : PeriodicBackgroundService(time)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await CancelOverdueAsync(stoppingToken);
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                logger.LogWarning(e, "Looking for unanswered redemptions failed; trying again");
-            }
-            await Task.Delay(options.Value.CheckInterval, time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-        }
-    }
+    protected override TimeSpan Period => options.Value.CheckInterval;
+
+    protected override Task RunRoundAsync(CancellationToken cancellationToken) => CancelOverdueAsync(cancellationToken);
+
+    protected override void OnRoundFailed(Exception exception, TimeSpan retryIn) =>
+        logger.LogWarning(exception, "Looking for unanswered redemptions failed; trying again");
 
     public async Task<int> CancelOverdueAsync(CancellationToken cancellationToken)
     {
@@ -48,15 +37,11 @@ public sealed class RedemptionTimeouts(IServiceScopeFactory scopes, IOptions<Red
         var db = scope.ServiceProvider.GetRequiredService<UsersDbContext>();
         return await db.InTransactionAsync(async ct =>
         {
-            var now = time.GetUtcNow();
-            var due = now - options.Value.AnswerTimeout;
-            var overdue = await db.Redemptions
-                .FromSql($"SELECT * FROM redemptions WHERE status = 'pending' AND cancel_requested_at IS NULL AND created_at <= {due} ORDER BY created_at LIMIT 100 FOR UPDATE SKIP LOCKED")
-                .ToListAsync(ct);
+            var now = Time.GetUtcNow();
+            var overdue = await RedemptionRows.LockOverdueAsync(db, now - options.Value.AnswerTimeout, 100, ct);
             foreach (var redemption in overdue)
             {
-                redemption.CancelRequestedAt = now;
-                db.AddEvent(new CancelSeatAllocation(redemption.Id, now));
+                RedemptionTransitions.RequestCancel(db, redemption, now);
             }
             await db.SaveChangesAsync(ct);
             if (overdue.Count > 0)

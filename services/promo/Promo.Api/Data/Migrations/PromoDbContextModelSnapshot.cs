@@ -458,6 +458,12 @@ namespace Promo.Api.Data.Migrations
                         .HasColumnType("character varying(2000)")
                         .HasColumnName("description");
 
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("kind");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -513,6 +519,10 @@ namespace Promo.Api.Data.Migrations
                     b.Property<Guid>("ProductId")
                         .HasColumnType("uuid")
                         .HasColumnName("product_id");
+
+                    b.Property<string>("Relay")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("relay");
 
                     b.Property<int>("Stock")
                         .HasColumnType("integer")
@@ -1015,6 +1025,10 @@ namespace Promo.Api.Data.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
                         .HasColumnName("recipient_phone");
+
+                    b.Property<string>("Relay")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("relay");
 
                     b.Property<string>("RequestHash")
                         .IsRequired()
