@@ -10,9 +10,11 @@ wait_http() { # wait_http URL [seconds]
   done
 }
 
-# wrk_run LABEL URL -> prints "LABEL rps p50_ms p99_ms" using wrk's latency distribution.
+# wrk_run LABEL URL -> prints "LABEL rps p50_ms p99_ms" using wrk's latency distribution; WRK_HEADER, when set, is
+# sent with every request. Any non-2xx answer fails the run: its figure would mean nothing.
 wrk_run() {
-  local out; out=$(wrk -t"${WRK_THREADS:-1}" -c"${WRK_CONNECTIONS:-50}" -d"${WRK_DURATION:-10s}" --latency "$2")
+  local out; out=$(wrk -t"${WRK_THREADS:-1}" -c"${WRK_CONNECTIONS:-50}" -d"${WRK_DURATION:-10s}" --latency ${WRK_HEADER:+-H "$WRK_HEADER"} "$2")
+  grep -q "Non-2xx" <<<"$out" && { echo "$1: non-2xx answers from $2" >&2; echo "$out" >&2; return 1; }
   local rps p50 p99
   rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
   p50=$(awk '$1=="50%" {print $2}' <<<"$out")
@@ -41,15 +43,20 @@ wrk_cpu_run() {
   local hz; hz=$(getconf CLK_TCK)
   local p0 b0 p1 b1 line
   p0=$(cpu_ticks "$3"); b0=$(cpu_ticks "$4")
-  line=$(wrk_run "$1" "$2")
+  line=$(wrk_run "$1" "$2") || return 1
   p1=$(cpu_ticks "$3"); b1=$(cpu_ticks "$4")
   awk -v l="$line" -v p=$((p1 - p0)) -v b=$((b1 - b0)) -v hz="$hz" -v d="${WRK_DURATION:-10s}" 'BEGIN {
     split(l, f, " "); secs = d + 0; n = f[2] * secs
     printf "%s %.1f %.1f\n", l, p * 1e6 / hz / n, b * 1e6 / hz / n }'
 }
 
-# apphost_ports DATA_DIR -> sets the array `args` (data directory and a free port per resource) and $gateway.
+# apphost_ports DATA_DIR -> sets the array `args` (data directory and a free port per resource) and $gateway, and
+# exports what the AppHost needs to run as run.sh runs it: Development, its dashboard on plain HTTP at free ports.
 apphost_ports() {
+  export DOTNET_ENVIRONMENT=Development ASPIRE_ALLOW_UNSECURED_TRANSPORT=true
+  ASPNETCORE_URLS="http://127.0.0.1:$(free_port)" ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL="http://127.0.0.1:$(free_port)"
+  ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL="http://127.0.0.1:$(free_port)"
+  export ASPNETCORE_URLS ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL
   args=(--data-dir "$1")
   local name port
   for name in gateway identity users pool promo postgres cache messaging; do

@@ -231,8 +231,10 @@ public sealed class RelayPlanTests(PoolPlatform platform)
         }
         Assert.Equal(2, await PoolApi.ScalarAsync(_stack.Database,
             "SELECT count(*) FROM audit_logs WHERE action = 'set_relay_plan' AND entity_id = $1", user.ToString()));
-        Assert.Equal("2.5", await PoolApi.TextAsync(_stack.Database,
-            "SELECT before::jsonb ->> 'dailyCost' FROM audit_logs WHERE action = 'set_relay_plan' AND entity_id = $1 AND before IS NOT NULL", user.ToString()));
+        // The plan as it was before the change (its daily cost is numeric(18,6), so compared as a number).
+        var before = await PoolApi.TextAsync(_stack.Database,
+            "SELECT before::jsonb ->> 'dailyCost' FROM audit_logs WHERE action = 'set_relay_plan' AND entity_id = $1 AND before IS NOT NULL", user.ToString());
+        Assert.Equal(2.5m, decimal.Parse(before!, System.Globalization.CultureInfo.InvariantCulture));
 
         var list = await admin.GetFromJsonAsync<JsonElement>("/api/pool/relay/plans?status=active&pageSize=200");
         Assert.Contains(list.GetProperty("items").EnumerateArray(), p => p.GetProperty("userId").GetGuid() == user);
